@@ -1,0 +1,1 @@
+"""Flipchart: a school team's audit of adaptive teaching practice, and its meeting."""

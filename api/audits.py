@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import model_validator
 
 from api.auth import AUTH, require_leader
@@ -129,7 +129,7 @@ def create_audit(request, payload: AuditIn):
         closes_at=payload.closes_at,
         meeting=meeting,
     )
-    return 201, audit_out(audit)
+    return Status(201, audit_out(audit))
 
 
 @router.get("/{audit}", response=AuditOut)

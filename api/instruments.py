@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from api.auth import AUTH, require_leader
 from api.errors import ApiError
@@ -95,4 +95,4 @@ def import_instrument(request):
             422, "The instrument needs fixing: " + exc.errors[0]["msg"], exc.errors
         ) from None
     instrument = save_instrument(spec, user.school)
-    return 201, instrument_out(visible_instruments(user.school).get(pk=instrument.pk))
+    return Status(201, instrument_out(visible_instruments(user.school).get(pk=instrument.pk)))

@@ -7,7 +7,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from accounts.models import Member, Team
@@ -72,7 +72,7 @@ def create_team(request, payload: TeamIn):
     team = Team.objects.create(
         school=user.school, leader=user, name=payload.name.strip(), kind=payload.kind
     )
-    return 201, team
+    return Status(201, team)
 
 
 @router.get("/{team}/members", response=list[MemberOut])
@@ -92,4 +92,4 @@ def add_members(request, team: int, payload: MembersIn):
             ]
         )
         add_members_to_open_rounds(team_obj)
-    return 201, created
+    return Status(201, created)

@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from api import audits, errors, instruments, me, teams
+from api import audits, board, errors, instruments, me, teams
 
 api = NinjaAPI(
     title="Flipchart API",
@@ -18,4 +18,5 @@ errors.install(api)
 api.add_router("/instruments", instruments.router)
 api.add_router("/teams", teams.router)
 api.add_router("/audits", audits.router)
+api.add_router("/audits", board.router)
 api.add_router("", me.router)

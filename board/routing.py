@@ -1,3 +1,9 @@
-"""WebSocket routes. The live board's consumer is added by the board feature."""
+"""WebSocket routes."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from board.consumers import BoardConsumer
+
+websocket_urlpatterns = [
+    path("ws/audits/<int:audit>/", BoardConsumer.as_asgi()),
+]

@@ -41,4 +41,4 @@ bench: setup
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) data/test.sqlite3*
+	rm -rf $(VENV) data/test-*.sqlite3*

@@ -21,6 +21,7 @@ from board.notes import (
     update_note,
     visible_note,
 )
+from board.suggestions import suggestions_for
 from board.visibility import note_data, note_for
 
 router = Router(tags=["board"], auth=AUTH)
@@ -127,3 +128,13 @@ def patch_board(request, audit: int, payload: BoardPatch):
     except BoardError as exc:
         raise _fail(exc) from None
     return board_state(board)
+
+
+@router.get("/{audit}/suggestions")
+def get_suggestions(request, audit: int):
+    """Note ideas from the caller's own audit answers (participants; leaders get none)."""
+    caller: Caller = request.auth
+    board, _ = _board(request, audit)
+    if caller.invitation is None:
+        return []
+    return suggestions_for(board.audit, caller.invitation.member_id)

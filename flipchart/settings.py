@@ -7,6 +7,7 @@ docs/configuration.md lists every variable.
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -120,8 +121,9 @@ else:
             "NAME": DATA_DIR / "flipchart.sqlite3",
             "OPTIONS": dict(_SQLITE_OPTIONS),
             "CONN_MAX_AGE": 0,
-            # A file, not memory, so a test server thread and the tests share one database.
-            "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
+            # A file, not memory, so a test server thread and the tests share one database;
+            # one per process, so test runs side by side never share it.
+            "TEST": {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

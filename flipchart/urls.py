@@ -9,4 +9,5 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("", include("accounts.urls")),
     path("", include("audits.urls")),
+    path("", include("board.urls")),
 ]

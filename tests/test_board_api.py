@@ -118,3 +118,22 @@ def test_it_keeps_boards_of_other_rounds_and_schools_out_of_reach(world, api):
         client = api(token)
         assert client.get(f"/api/v1/audits/{world.audit.id}/notes").status_code == 404
         assert _note(client, world.audit.id).status_code == 404
+
+
+def test_it_suggests_notes_from_my_own_answers(world, api):
+    from tests import factory
+
+    member = world.members[0]
+    factory.answer_all(
+        world.audit,
+        member,
+        lambda item: (
+            4
+            if item.area.key == "explicit-instruction"
+            else (1 if item.area.key == "language-oracy" else 3)
+        ),
+    )
+    ideas = api(world.tokens[0]).get(f"/api/v1/audits/{world.audit.id}/suggestions").json()
+    assert {"chart": "strength", "area": "explicit-instruction"}.items() <= ideas[0].items()
+    assert any(i["chart"] == "improvement" and i["area"] == "language-oracy" for i in ideas)
+    assert api(world.tokens[1]).get(f"/api/v1/audits/{world.audit.id}/suggestions").json() == []

@@ -109,3 +109,89 @@ class Event(models.Model):
     class Meta:
         ordering = ["seq"]
         constraints = [models.UniqueConstraint(fields=["board", "seq"], name="event_seq")]
+
+
+class Consent(models.TextChoices):
+    ASKED = "asked", "Asked"
+    YES = "yes", "Accepted"
+    NO = "no", "Declined"
+
+
+class MatchStatus(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested"
+    OFFERED = "offered", "Offered"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class Match(models.Model):
+    """A suggested pairing: a colleague's strength for someone's area for improvement.
+
+    Names are shown only when both people have said yes (or at once in a named round)."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="matches")
+    improvement_note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="+")
+    strength_note = models.ForeignKey(
+        Note, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    mentor = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="mentoring")
+    score = models.FloatField()
+    reason = models.CharField(max_length=200, blank=True)
+    mentor_consent = models.CharField(max_length=5, choices=Consent.choices, blank=True)
+    learner_consent = models.CharField(max_length=5, choices=Consent.choices, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "improvement_note", "mentor"], name="one_match_per_pair"
+            ),
+        ]
+
+    @property
+    def status(self) -> str:
+        consents = {self.mentor_consent, self.learner_consent}
+        if Consent.NO in consents:
+            return MatchStatus.DECLINED
+        if consents == {Consent.YES}:
+            return MatchStatus.ACCEPTED
+        if Consent.ASKED in consents or Consent.YES in consents:
+            return MatchStatus.OFFERED
+        return MatchStatus.SUGGESTED
+
+
+class ActionKind(models.TextChoices):
+    CPD = "cpd", "CPD action"
+    PAIR = "pair", "Peer-support pair"
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    ONGOING = "ongoing", "Ongoing"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class Action(models.Model):
+    """What the meeting agreed: a CPD action for a training need, or a peer-support pair."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(max_length=5, choices=ActionKind.choices)
+    title = models.CharField(max_length=200)
+    theme = models.CharField(max_length=100, blank=True)
+    area = models.CharField(max_length=64, blank=True)
+    owner = models.CharField(max_length=200, help_text="Who makes it happen")
+    due = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True, max_length=1000)
+    match = models.ForeignKey(
+        Match, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    status = models.CharField(
+        max_length=8, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    created = models.DateTimeField(default=timezone.now)
+    updated = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "due", "id"]

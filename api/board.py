@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema, Status
 
 from api.auth import AUTH, Caller, require_leader
 from api.errors import ApiError
+from board import corrections
 from board.access import board_and_viewer
 from board.events import board_state
 from board.notes import (
@@ -92,7 +93,11 @@ def patch_note(request, audit: int, note: int, payload: NotePatch):
     board, viewer = _board(request, audit)
     try:
         row = visible_note(board, viewer, note)
-        row = update_note(board, viewer, row, payload.model_dump(exclude_unset=True))
+        changes = payload.model_dump(exclude_unset=True)
+        theme = changes.pop("theme", None)
+        row = update_note(board, viewer, row, changes)
+        if theme:
+            corrections.move(board, viewer, row, theme)
     except BoardError as exc:
         raise _fail(exc) from None
     return _note_out(board, viewer, row)

@@ -130,8 +130,8 @@ def visible_note(board: Board, viewer: Viewer, note_id: int) -> Note:
 
 
 def update_note(board: Board, viewer: Viewer, note: Note, changes: dict) -> Note:
-    """Authors change text and area; anyone may move a visible note to another theme while
-    grouping; the facilitator may move any note and hide or show it."""
+    """Authors change text and area; the facilitator may hide or show any note.
+    (Moving a note between themes is board.corrections.move.)"""
     _writable(board, viewer)
     mine = note.author_key == viewer.author_key
     fields = []
@@ -144,12 +144,6 @@ def update_note(board: Board, viewer: Viewer, note: Note, changes: dict) -> Note
         if "area" in changes:
             note.area = _clean_area(board.audit, changes["area"])
             fields.append("area")
-    if "theme" in changes:
-        if not (viewer.facilitator or mine or board.phase == Phase.GROUP):
-            raise BoardError(403, "Notes can be moved between themes while grouping.")
-        theme = (changes["theme"] or "")[:100]
-        note.theme = theme
-        fields.append("theme")
     if "hidden" in changes:
         if not viewer.facilitator:
             raise BoardError(403, "Only the facilitator can hide a note.")

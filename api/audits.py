@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from pydantic import model_validator
+from pydantic import StrictInt, model_validator
 
 from api.auth import AUTH, require_leader
 from api.errors import ApiError
@@ -31,8 +31,8 @@ class MeetingIn(Schema):
 
 
 class AuditIn(Schema):
-    team: int
-    instrument: int | None = None
+    team: StrictInt
+    instrument: StrictInt | None = None
     title: str = Field(min_length=1, max_length=200)
     anonymous: bool = True
     closes_at: datetime | None = None
@@ -150,7 +150,8 @@ def invitations(request, audit: int):
 def revoke_invitation(request, audit: int, member: int):
     """Revoke a member's link and make a new one (the old link stops working at once)."""
     audit_obj = audit_for_leader(require_leader(request), audit)
-    invitation = live_invitations(audit_obj).filter(member_id=member).first()
+    # member__pk, not member_id: an id too large for the column is simply not found.
+    invitation = live_invitations(audit_obj).filter(member__pk=member).first()
     if invitation is None:
         raise ApiError(404, "Not found.")
     fresh = invitation.revoke_and_reissue()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 log = logging.getLogger("flipchart.api")
 
@@ -19,7 +21,43 @@ def _loc(raw) -> list:
     return loc
 
 
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON.")
+
+
+def _has_nul(data) -> bool:
+    """Whether any string in the parsed body, key or value, holds a NUL character."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+class JsonObjectParser(Parser):
+    """Request bodies are JSON objects. Anything else (an array, a bare value, NaN) is
+    malformed: 400, rather than read as an object with no fields. So is text with NUL in it,
+    which no database column can keep (PostgreSQL refuses it)."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body, parse_constant=_no_constant)
+        if not isinstance(data, dict):
+            raise ValueError("The body must be a JSON object.")
+        if _has_nul(data):
+            raise ValueError("Text cannot contain NUL characters.")
+        return data
+
+
 def install(api) -> None:
+    api.parser = JsonObjectParser()
+
     def validation(request, exc: ValidationError):
         errors = [
             {"loc": _loc(e.get("loc", [])), "msg": str(e.get("msg", "invalid"))} for e in exc.errors
@@ -31,7 +69,11 @@ def install(api) -> None:
         )
 
     def http_error(request, exc: HttpError):
-        body = {"detail": str(exc), "errors": getattr(exc, "errors", [])}
+        detail = str(exc)
+        cause = exc.__cause__
+        if exc.status_code == 400 and cause is not None and str(cause) not in detail:
+            detail = f"{detail}: {cause}"  # why the body could not be read (ninja drops it)
+        body = {"detail": detail, "errors": getattr(exc, "errors", [])}
         return api.create_response(request, body, status=exc.status_code)
 
     def unauthenticated(request, exc: AuthenticationError):

@@ -83,7 +83,21 @@ def list_instruments(request):
     return [instrument_out(i) for i in visible_instruments(user.school)]
 
 
-@router.post("", response={201: InstrumentOut})
+# The body is read by parse_instrument (JSON or YAML), so it is described here by hand.
+_INSTRUMENT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "application/yaml": {"schema": {"type": "string"}},
+        },
+    }
+}
+# InstrumentError.kind -> status: unreadable 400, too large 413, breaks the rules 422.
+_STATUS = {"malformed": 400, "too_large": 413}
+
+
+@router.post("", response={201: InstrumentOut}, openapi_extra=_INSTRUMENT_BODY)
 def import_instrument(request):
     """Import an instrument as JSON, or YAML with `Content-Type: application/yaml`."""
     user = require_leader(request)
@@ -92,7 +106,9 @@ def import_instrument(request):
         spec = parse_instrument(request.body, content_type)
     except InstrumentError as exc:
         raise ApiError(
-            422, "The instrument needs fixing: " + exc.errors[0]["msg"], exc.errors
+            _STATUS.get(exc.kind, 422),
+            "The instrument needs fixing: " + exc.errors[0]["msg"],
+            exc.errors,
         ) from None
     instrument = save_instrument(spec, user.school)
     return Status(201, instrument_out(visible_instruments(user.school).get(pk=instrument.pk)))

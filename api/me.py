@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ninja import Field, Router, Schema
+from pydantic import StrictInt
 
 from api.auth import AUTH, require_participant
 from api.errors import ApiError
@@ -15,8 +16,9 @@ router = Router(tags=["participants"], auth=AUTH)
 
 
 class AnswerBody(Schema):
-    statement: int
-    rating: int | None
+    # Strict: `true` or "3" is a client's mistake, not a rating of 1 or 3.
+    statement: StrictInt
+    rating: StrictInt | None
     comment: str = Field("", max_length=1000)
 
 

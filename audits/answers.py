@@ -70,6 +70,10 @@ def _validate(audit: Audit, answers: list[AnswerIn], support_areas: list[str] | 
                     "msg": f"Rating must be one of {values}, or null for not applicable.",
                 }
             )
+        if "\x00" in answer.comment:
+            errors.append(
+                {"loc": [*loc, "comment"], "msg": "Comments cannot contain NUL characters."}
+            )
         if len(answer.comment) > MAX_COMMENT:
             errors.append(
                 {

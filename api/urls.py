@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from api import audits, board, errors, instruments, me, teams, themes
+from api import audits, board, errors, instruments, me, outcomes, teams, themes
 
 api = NinjaAPI(
     title="Flipchart API",
@@ -20,4 +20,5 @@ api.add_router("/teams", teams.router)
 api.add_router("/audits", audits.router)
 api.add_router("/audits", board.router)
 api.add_router("/audits", themes.router)
+api.add_router("/audits", outcomes.router)
 api.add_router("", me.router)

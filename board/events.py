@@ -53,6 +53,16 @@ class ThemesUpdated(BoardEvent):
     type = "themes.updated"
 
 
+class MatchesUpdated(BoardEvent):
+    """Someone was asked to pair up, or answered: clients fetch the matches again."""
+
+    type = "matches.updated"
+
+
+class ActionsUpdated(BoardEvent):
+    type = "actions.updated"
+
+
 def board_state(board: Board) -> dict:
     return {
         "phase": board.phase,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 
+from analysis.ranking import recurring_strengths, training_needs
 from analysis.themes import group_notes
 from analysis.types import AreaAnchor, NoteIn
 from audits.models import Answer, Area, ItemKind
@@ -83,27 +84,43 @@ def area_ratings(audit) -> dict[int, dict[str, float]]:
 
 
 def area_stats(audit) -> dict[str, dict]:
-    """Per area: the team's mean and the share of lowest-stage answers to its team question.
-
-    Figures from fewer than 3 people are left out in anonymous rounds (as on the results page).
-    """
+    """Per area, as analysis.ranking expects: the team's mean rating and the distribution of
+    answers to its department question ("not yet" first). Suppressed figures stay suppressed."""
     from audits.results import results_for
 
     results = results_for(audit)
     questions = {s["id"]: s for s in results["statements"] if s["kind"] == ItemKind.QUESTION}
     stats = {}
     for area in results["areas"]:
-        question = questions.get(area.get("question_id"))
-        lowest = None
-        if question and not question["suppressed"] and question["distribution"]:
-            total = sum(question["distribution"].values())
-            first = next(iter(question["distribution"].values()))
-            lowest = first / total if total else None
+        question = questions.get(area.get("question_id")) or {}
         stats[area["key"]] = {
-            "mean": None if area["suppressed"] else area["mean"],
-            "lowest_share": lowest,
+            "mean": area.get("mean"),
+            "distribution": question.get("distribution") or {},
+            "suppressed": area["suppressed"],
         }
     return stats
+
+
+def find_summary(board: Board) -> dict:
+    """What the find phase shows: recurring strengths, and training needs ranked by how many
+    people named them and by how weak the audit found their area."""
+    themes = compute_themes(board)
+    labels = board.theme_labels or {}
+    needs = training_needs(themes, area_stats(board.audit))
+    by_key = {t.key: t for t in themes}
+    return {
+        "recurring_strengths": [theme_out(t, labels) for t in recurring_strengths(themes)],
+        "training_needs": [
+            {
+                **theme_out(by_key[n.theme_key], labels),
+                "rank": n.rank,
+                "mean": n.mean,
+                "lowest_share": n.lowest_share,
+                "weakness": n.weakness,
+            }
+            for n in needs
+        ],
+    }
 
 
 def new_custom_key(board: Board) -> str:

@@ -1,6 +1,8 @@
 // The facilitator's projector view: phases, lock, timer, the two flipcharts, and private
 // moderation before the reveal. Before the reveal the projector shows counts only.
-import { BoardClient, PHASES, PHASE_HELP, areaTitles, isRevealed, noteElement, runTimer, showStatus } from "./board-live.js";
+import { BoardClient, PHASES, PHASE_HELP, areaTitles, debounce, isRevealed, noteElement, runTimer, showStatus } from "./board-live.js";
+import { OutcomesView } from "./board-outcomes.js";
+import { ThemesView } from "./board-themes.js";
 
 const root = document.getElementById("board");
 const client = new BoardClient(root);
@@ -8,6 +10,10 @@ const areas = areaTitles(root);
 const anonymous = root.dataset.anonymous === "1";
 const announce = root.querySelector("[data-announce]");
 const moderation = root.querySelector("[data-moderation-list]");
+const themes = new ThemesView(root, client, { facilitator: true, areas, anonymous, announce });
+const outcomes = new OutcomesView(root, client, { facilitator: true, announce });
+const refreshThemes = debounce(() => themes.refresh());
+const refreshOutcomes = debounce(() => outcomes.refresh());
 
 async function patchBoard(body) {
   const result = await client.api("PATCH", "/board", body);
@@ -47,6 +53,9 @@ function showBoard() {
   root.querySelector("[data-phase-help]").textContent = PHASE_HELP[phase] + (locked ? " (Locked: nobody can change notes.)" : "");
   runTimer(root.querySelector("[data-timer]"), endsAt);
   render();
+  refreshThemes();
+  refreshOutcomes();
+  root.querySelector("[data-action=reset]").hidden = !themes.active || phase === "closed";
 }
 
 function render() {
@@ -57,7 +66,7 @@ function render() {
     const list = root.querySelector(`[data-notes="${chart}"]`);
     const countsOnly = root.querySelector(`[data-chart="${chart}"] .counts-only`);
     root.querySelector(`[data-count="${chart}"]`).textContent = `(${mine.length})`;
-    list.hidden = !revealed;
+    list.hidden = !revealed || themes.active;
     countsOnly.hidden = revealed;
     countsOnly.textContent = `${mine.length} note${mine.length === 1 ? "" : "s"} written so far — they appear at the reveal.`;
     list.replaceChildren(...(revealed ? mine.map((note) => noteElement(note, { areas, anonymous })) : []));
@@ -83,9 +92,14 @@ function moderationItem(note) {
   return li;
 }
 
-client.addEventListener("notes", render);
+root.querySelector("[data-action=reset]").addEventListener("click", () => themes.act("POST", "/themes-reset", undefined, "Back to the automatic grouping"));
+
+client.addEventListener("notes", () => { render(); refreshThemes(); });
+client.addEventListener("themes", refreshThemes);
+client.addEventListener("outcomes", refreshOutcomes);
 client.addEventListener("note", (event) => {
   render();
+  if (themes.active) refreshThemes();
   if (event.detail.created && isRevealed(client.board.phase)) announce.textContent = `New note: ${event.detail.note.text}`;
 });
 client.addEventListener("note-removed", render);

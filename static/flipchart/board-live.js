@@ -114,6 +114,10 @@ export class BoardClient extends EventTarget {
       case "themes.updated":
         this.emit("themes", {});
         break;
+      case "matches.updated":
+      case "actions.updated":
+        this.emit("outcomes", {});
+        break;
       default:
         break;
     }
@@ -167,6 +171,11 @@ class Outbox {
   save() { try { localStorage.setItem(this.key, JSON.stringify(this.items)); } catch { /* private mode */ } }
   add(item) { this.items.push(item); this.save(); }
   remove(clientId) { this.items = this.items.filter((i) => i.client_id !== clientId); this.save(); }
+}
+
+export function debounce(fn, ms = 250) {
+  let timer = null;
+  return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
 }
 
 export function noteElement(note, { areas = {}, anonymous = true } = {}) {

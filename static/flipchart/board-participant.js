@@ -1,6 +1,8 @@
 // The participant's phone view of the board: write notes (kept on the phone until the server
 // has them), see and edit one's own notes, and everyone's after the reveal.
-import { BoardClient, PHASE_HELP, areaTitles, isRevealed, noteElement, runTimer, showStatus } from "./board-live.js";
+import { BoardClient, PHASE_HELP, areaTitles, debounce, isRevealed, noteElement, runTimer, showStatus } from "./board-live.js";
+import { OutcomesView } from "./board-outcomes.js";
+import { ThemesView } from "./board-themes.js";
 
 const root = document.getElementById("board");
 const client = new BoardClient(root);
@@ -13,6 +15,10 @@ const errorBox = form.querySelector("[data-note-error]");
 const outboxInfo = form.querySelector("[data-outbox]");
 const announce = root.querySelector("[data-announce]");
 const draftKey = `flipchart:draft:${client.auditId}`;
+const themes = new ThemesView(root, client, { facilitator: false, areas, anonymous, announce });
+const outcomes = new OutcomesView(root, client, { facilitator: false, announce });
+const refreshThemes = debounce(() => themes.refresh());
+const refreshOutcomes = debounce(() => outcomes.refresh());
 
 // The note being written survives reloads, phase changes and lost connections.
 function saveDraft() {
@@ -98,6 +104,8 @@ function showBoard() {
     : (isRevealed(phase) ? PHASE_HELP[phase] : PHASE_HELP.write);
   form.querySelector("button[type=submit]").textContent = locked ? "Keep note for later" : "Add note";
   runTimer(root.querySelector("[data-timer]"), endsAt);
+  refreshThemes();
+  refreshOutcomes();
 }
 
 form.addEventListener("input", saveDraft);
@@ -116,10 +124,13 @@ form.addEventListener("submit", (event) => {
   textarea.focus();
 });
 
-client.addEventListener("notes", render);
+client.addEventListener("notes", () => { render(); refreshThemes(); });
+client.addEventListener("themes", refreshThemes);
+client.addEventListener("outcomes", refreshOutcomes);
 client.addEventListener("note", (event) => {
   place(event.detail.note);
   counts();
+  if (themes.active) refreshThemes();
   if (event.detail.created && !event.detail.note.mine) announce.textContent = `New note: ${event.detail.note.text}`;
 });
 client.addEventListener("note-removed", (event) => { root.querySelector(`.note[data-id="${event.detail.id}"]`)?.remove(); counts(); });

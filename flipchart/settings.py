@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "audits",
     "board",
     "api",
+    "guide",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +241,11 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = SCHOOL_TIME_ZONE
 USE_I18N = True
 USE_TZ = True
+
+# --- Facilitator's guide ----------------------------------------------------------------
+# A school or trust can replace the built-in guide with its own folder (docs/guide.md);
+# `flipchart check` reports content that would not load (guide.E001).
+GUIDE_CONTENT_DIR = Path(env_str("GUIDE_CONTENT_DIR", str(BASE_DIR / "guide" / "content")))
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

@@ -9,5 +9,6 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("", include("accounts.urls")),
     path("", include("audits.urls")),
+    path("guide/", include("guide.urls")),
     path("", include("board.urls")),
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -33,6 +35,8 @@ def _entry(name: str, email: str, line: int) -> RosterEntry | RosterError:
         return RosterError(line, "A name is missing.")
     if len(name) > MAX_NAME:
         return RosterError(line, f"The name is longer than {MAX_NAME} characters.")
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        return RosterError(line, "The name contains a control character.")
     if email:
         try:
             validate_email(email)
@@ -56,7 +60,9 @@ def _split_line(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _check(entries: list[tuple[int, str, str]]) -> tuple[list[RosterEntry], list[RosterError]]:
+def _check(
+    entries: list[tuple[int, str, str]], existing: Collection[str] = ()
+) -> tuple[list[RosterEntry], list[RosterError]]:
     good: list[RosterEntry] = []
     errors: list[RosterError] = []
     seen: dict[str, int] = {}
@@ -64,6 +70,9 @@ def _check(entries: list[tuple[int, str, str]]) -> tuple[list[RosterEntry], list
         result = _entry(name, email, line)
         if isinstance(result, RosterError):
             errors.append(result)
+            continue
+        if result.email and result.email in existing:
+            errors.append(RosterError(line, f"{result.email} is already in the team."))
             continue
         if result.email and result.email in seen:
             errors.append(
@@ -78,25 +87,30 @@ def _check(entries: list[tuple[int, str, str]]) -> tuple[list[RosterEntry], list
     return good, errors
 
 
-def parse_pasted(text: str) -> tuple[list[RosterEntry], list[RosterError]]:
-    """One member per line. Blank lines are skipped."""
+def parse_pasted(
+    text: str, existing: Collection[str] = ()
+) -> tuple[list[RosterEntry], list[RosterError]]:
+    """One member per line. Blank lines are skipped. `existing`: e-mails already in the team."""
     rows = []
     for number, raw in enumerate(text.splitlines(), start=1):
         if raw.strip():
             name, email = _split_line(raw.strip())
             rows.append((number, name, email))
-    return _check(rows)
+    return _check(rows, existing)
 
 
-def parse_csv(data: bytes) -> tuple[list[RosterEntry], list[RosterError]]:
+def parse_csv(
+    data: bytes, existing: Collection[str] = ()
+) -> tuple[list[RosterEntry], list[RosterError]]:
     """A CSV with a header row naming a `name` column (or first/last name) and `email`."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return [], [RosterError(0, "The file is not UTF-8 text. Save it as 'CSV UTF-8' and retry.")]
     try:
-        reader = csv.DictReader(io.StringIO(text))
-        headers = {(h or "").strip().lower(): h for h in (reader.fieldnames or [])}
+        reader = csv.reader(io.StringIO(text))
+        fieldnames = next((row for row in reader if row), [])
+        headers = {(h or "").strip().lower(): h for h in fieldnames}
     except csv.Error as exc:
         return [], [RosterError(1, f"The file could not be read as CSV: {exc}.")]
     name_col = next((headers[h] for h in ("name", "full name", "teacher") if h in headers), None)
@@ -115,7 +129,14 @@ def parse_csv(data: bytes) -> tuple[list[RosterEntry], list[RosterError]]:
         ]
     rows = []
     try:
-        for number, row in enumerate(reader, start=2):
+        while True:
+            # Errors name the line a record starts on, counting blank lines and line breaks
+            # inside quoted cells.
+            number = reader.line_num + 1
+            values = next(reader, None)
+            if values is None:
+                break
+            row = dict(zip(fieldnames, values, strict=False))
             if name_col:
                 name = row.get(name_col) or ""
             else:
@@ -125,4 +146,4 @@ def parse_csv(data: bytes) -> tuple[list[RosterEntry], list[RosterError]]:
                 rows.append((number, name, email))
     except csv.Error as exc:
         return [], [RosterError(reader.line_num, f"The file could not be read as CSV: {exc}.")]
-    return _check(rows)
+    return _check(rows, existing)

@@ -96,6 +96,7 @@ class InvitationOut(Schema):
 
 @router.get("", response=list[AuditOut])
 def list_audits(request):
+    """Your audit rounds, newest first (only rounds of teams you lead)."""
     from audits.models import Audit
 
     return [audit_out(a) for a in Audit.objects.for_leader(require_leader(request))]
@@ -103,6 +104,7 @@ def list_audits(request):
 
 @router.post("", response={201: AuditOut})
 def create_audit(request, payload: AuditIn):
+    """Start a round for one of your teams: every current member gets a personal link."""
     user = require_leader(request)
     team = team_for_leader(user, payload.team)
     if payload.instrument is None:
@@ -134,11 +136,13 @@ def create_audit(request, payload: AuditIn):
 
 @router.get("/{audit}", response=AuditOut)
 def get_audit(request, audit: int):
+    """One of your rounds: status, anonymity, closing date and meeting slot."""
     return audit_out(audit_for_leader(require_leader(request), audit))
 
 
 @router.get("/{audit}/invitations", response=list[InvitationOut])
 def invitations(request, audit: int):
+    """Each member's personal link (`/i/<token>`), to copy and share; shown again at any time."""
     audit_obj = audit_for_leader(require_leader(request), audit)
     return [
         {"member": i.member_id, "name": i.member.name, "url": i.url, "token": i.token}
@@ -177,6 +181,7 @@ class ParticipationOut(Schema):
 
 @router.get("/{audit}/participation", response=ParticipationOut, exclude_none=True)
 def get_participation(request, audit: int):
+    """How many were invited and how many submitted; `who` only in named rounds."""
     return participation(audit_for_leader(require_leader(request), audit))
 
 
@@ -206,6 +211,7 @@ class StatusOut(Schema):
 
 @router.post("/{audit}/close", response=StatusOut)
 def close_audit(request, audit: int):
+    """Close the round: answers can no longer change (later PUT /me/answers gives 409)."""
     audit_obj = audit_for_leader(require_leader(request), audit)
     audit_obj.close()
     return {"status": audit_obj.status}

@@ -78,6 +78,7 @@ def instrument_out(instrument: Instrument) -> dict:
 
 @router.get("", response=list[InstrumentOut])
 def list_instruments(request):
+    """The built-in instrument and your school's own, with areas, questions and statements."""
     user = require_leader(request)
     builtin_instrument()
     return [instrument_out(i) for i in visible_instruments(user.school)]

@@ -59,11 +59,15 @@ def me_out(invitation) -> dict:
 
 @router.get("/me")
 def me(request):
+    """The participant's round, its instrument, their own answers so far and whether they
+    submitted."""
     return me_out(require_participant(request))
 
 
 @router.put("/me/answers")
 def put_answers(request, payload: AnswersIn):
+    """Save some or all answers (re-sending replaces an answer); `submit: true` submits. 409
+    once the round is closed."""
     invitation = require_participant(request)
     try:
         response = save_answers(

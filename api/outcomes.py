@@ -139,6 +139,7 @@ def patch_action(request, audit: int, action: int, payload: ActionPatch):
 
 @router.delete("/{audit}/actions/{action}", response={204: None})
 def remove_action(request, audit: int, action: int):
+    """Delete an action the meeting no longer wants (facilitator)."""
     caller: Caller = request.auth
     board, viewer = board_and_viewer(caller.user, caller.invitation, audit)
     _run(board_actions.delete_action, board, viewer, _action(board, action))

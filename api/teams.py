@@ -12,6 +12,7 @@ from pydantic import field_validator
 
 from accounts.models import Member, Team
 from api.auth import AUTH, require_leader
+from api.errors import ApiError
 from audits.access import team_for_leader
 from audits.rounds import add_members_to_open_rounds
 
@@ -63,11 +64,13 @@ class MemberOut(Schema):
 
 @router.get("", response=list[TeamOut])
 def list_teams(request):
+    """The teams you lead."""
     return Team.objects.for_leader(require_leader(request))
 
 
 @router.post("", response={201: TeamOut})
 def create_team(request, payload: TeamIn):
+    """Create a team (department, phase or leaders' group) in your school."""
     user = require_leader(request)
     team = Team.objects.create(
         school=user.school, leader=user, name=payload.name.strip(), kind=payload.kind
@@ -77,13 +80,31 @@ def create_team(request, payload: TeamIn):
 
 @router.get("/{team}/members", response=list[MemberOut])
 def list_members(request, team: int):
+    """The current members of one of your teams."""
     return team_for_leader(require_leader(request), team).members.current()
 
 
 @router.post("/{team}/members", response={201: list[MemberOut]})
 def add_members(request, team: int, payload: MembersIn):
-    """Add members; all or nothing. Members join any open round of the team at once."""
+    """Add members; all or nothing. Members join any open round of the team at once.
+    An e-mail address already in the team, or given twice, is refused (422)."""
     team_obj = team_for_leader(require_leader(request), team)
+    existing = {e.lower() for e in team_obj.members.current().values_list("email", flat=True) if e}
+    errors, given = [], set()
+    for index, member in enumerate(payload.members):
+        email = (member.email or "").lower()
+        if not email:
+            continue
+        if email in existing:
+            msg = f"{email} is already in the team."
+        elif email in given:
+            msg = f"{email} is given twice."
+        else:
+            given.add(email)
+            continue
+        errors.append({"loc": ["body", "members", index, "email"], "msg": msg})
+    if errors:
+        raise ApiError(422, errors[0]["msg"], errors)
     with transaction.atomic():
         created = Member.objects.bulk_create(
             [

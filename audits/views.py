@@ -49,10 +49,12 @@ def team_detail(request, team_id: int):
     form = MembersForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
+        # Importing the same list twice must not give everyone a second link.
+        existing = {e.lower() for e in team.members.current().values_list("email", flat=True) if e}
         if form.cleaned_data.get("csv_file"):
-            entries, errors = parse_csv(form.cleaned_data["csv_file"].read())
+            entries, errors = parse_csv(form.cleaned_data["csv_file"].read(), existing)
         else:
-            entries, errors = parse_pasted(form.cleaned_data["pasted"])
+            entries, errors = parse_pasted(form.cleaned_data["pasted"], existing)
         if not errors:
             with transaction.atomic():
                 Member.objects.bulk_create(

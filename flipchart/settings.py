@@ -173,8 +173,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client's address as the rate limits see it: REMOTE_ADDR, or X-Forwarded-For only behind
+# TRUSTED_PROXY_COUNT proxies (django-ipware is not installed, so AXES_IPWARE_* would do nothing
+# and every client behind the proxy would share one lockout).
+AXES_CLIENT_IP_CALLABLE = "flipchart.throttle.request_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 # Failed token look-ups (invitation links, API tokens) allowed per client IP per minute.

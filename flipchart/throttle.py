@@ -29,6 +29,11 @@ def client_ip(meta: dict) -> str:
     return meta.get("REMOTE_ADDR", "") or "unknown"
 
 
+def request_ip(request) -> str:
+    """client_ip for a request; django-axes calls this (AXES_CLIENT_IP_CALLABLE)."""
+    return client_ip(request.META)
+
+
 def _key(scope: str, ip: str) -> str:
     return f"authfail:{scope}:{ip}:{int(time.time() // WINDOW_SECONDS)}"
 

@@ -13,7 +13,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 PREFIX = "/api/v1"
-# Routes a participant may use as well as a leader (API.md, "Participants and leaders alike").
+# The routers only leaders use; every other router (board, themes, participants, ...) serves
+# participants too (API.md, "Participants and leaders alike").
+LEADER_TAGS = {"teams", "audits", "instruments"}
 SHARED = re.compile(r"^/api/v1/(me(/|$)|audits/\{audit\}/(notes|board|themes|matches|report))")
 PARTICIPANT_ONLY = re.compile(r"^/api/v1/me(/|$)")
 
@@ -39,7 +41,9 @@ class Route:
 
     @property
     def is_shared(self) -> bool:
-        return bool(SHARED.match(self.path))
+        """A participant may use it too (for their own round)."""
+        tags = set(self.operation.get("tags", []))
+        return bool(SHARED.match(self.path)) or not tags <= LEADER_TAGS
 
     @property
     def is_participant_only(self) -> bool:

@@ -1,12 +1,16 @@
 // Copy-to-clipboard buttons for the personal links (falls back to selecting the text).
-for (const button of document.querySelectorAll("button.copy")) {
+const buttons = document.querySelectorAll("button.copy");
+for (const button of buttons) {
   button.addEventListener("click", async () => {
-    const text = button.dataset.copy;
+    // Only the last link copied says so; the visually hidden name stays in the label.
+    for (const other of buttons) other.firstChild.textContent = "Copy";
     try {
-      await navigator.clipboard.writeText(text);
+      await navigator.clipboard.writeText(button.dataset.copy);
       button.firstChild.textContent = "Copied";
     } catch {
+      // No clipboard (an old browser, or no permission): select it for Ctrl+C or "Copy".
       const input = button.parentElement.querySelector(".copy-source");
+      input?.focus();
       input?.select();
     }
   });

@@ -10,11 +10,12 @@ Contexts depend on the server, so they close (and their pages stop reconnecting)
 stops; the server depends on ``transactional_db``, so data a test makes is visible to it.
 
 Fixtures: ``app_server`` (the running server: ``.url``, ``.stop()``, ``.start()``,
-``.restart()``), ``live_server_url``, ``browser`` (per package run), ``context``/``page`` (desktop),
-``phone_context``/``phone`` (390×844 touch). Helpers: ``axe_check``, ``login_as``,
-``no_horizontal_overflow``, ``console_errors``, ``allow_errors``. Every page opened through
-these fixtures fails its test if the browser logs an error (a JS exception, a CSP violation, a
-failed request) unless the test allowed it.
+``.restart()``), ``live_server_url``, ``browser`` (per package run), ``context``/``page``
+(desktop), ``phone_context``/``phone`` (390×844 touch), ``make_context`` (more people, each
+with their own cookies). Helpers: ``axe_check``, ``no_horizontal_overflow``, ``check_page``
+(both, plus no browser errors so far, at 390px too), ``login_as``, ``console_errors``,
+``allow_errors``. Every page opened through these fixtures fails its test if the browser logs
+an error (a JS exception, a CSP violation, a failed request) unless the test allowed it.
 """
 
 from __future__ import annotations
@@ -130,6 +131,9 @@ def app_server(transactional_db, settings):
     server = AppServer()
     settings.SITE_URL = server.url
     settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    # Read when the app is first built: look static files up per request, as in development,
+    # so a stylesheet edited while the suite runs is not served with a stale Content-Length.
+    settings.WHITENOISE_AUTOREFRESH = True
     server.start()
     yield server
     server.stop()
@@ -183,10 +187,11 @@ def browser(_playwright):
     browser.close()
 
 
-def _watch(page) -> None:
+def _watch(page, seen: list) -> None:
     """Collect what the browser reports as an error into page.errors."""
     page.errors = []
     page.allowed_errors = []
+    seen.append(page)
 
     def note(text: str) -> None:
         if not any(allowed in text for allowed in page.allowed_errors):
@@ -202,25 +207,36 @@ def _watch(page) -> None:
     page.set_default_timeout(TIMEOUT_MS)
 
 
-def _new_context(browser, **options):
-    context = browser.new_context(locale="en-GB", timezone_id="Europe/London", **options)
-    context.on("page", _watch)
-    return context
+@pytest.fixture
+def make_context(browser, app_server):
+    """Open more browser contexts (more people): ``make_context()`` desktop, ``(phone=True)``.
 
+    Each is a separate person (own cookies) with ``base_url`` set to the live server; its pages
+    are watched for errors, and all are closed before the server stops.
+    """
+    contexts, pages = [], []
 
-def _check_errors(pages) -> None:
-    errors = [e for p in pages for e in getattr(p, "errors", [])]
+    def make(*, phone: bool = False, **options):
+        options = {**(PHONE if phone else DESKTOP), **options}
+        context = browser.new_context(
+            base_url=app_server.url, locale="en-GB", timezone_id="Europe/London", **options
+        )
+        context.on("page", lambda page: _watch(page, pages))
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    errors = [f"{p.url}: {e}" for p in pages for e in p.errors]
     if errors:
         pytest.fail("The browser reported errors:\n  " + "\n  ".join(errors), pytrace=False)
 
 
 @pytest.fixture
-def context(browser, app_server):
-    context = _new_context(browser, base_url=app_server.url, **DESKTOP)
-    yield context
-    pages = list(context.pages)
-    context.close()
-    _check_errors(pages)
+def context(make_context):
+    """A desktop browser (1280×900), a leader at their desk."""
+    return make_context()
 
 
 @pytest.fixture
@@ -229,12 +245,9 @@ def page(context):
 
 
 @pytest.fixture
-def phone_context(browser, app_server):
-    context = _new_context(browser, base_url=app_server.url, **PHONE)
-    yield context
-    pages = list(context.pages)
-    context.close()
-    _check_errors(pages)
+def phone_context(make_context):
+    """A phone browser: 390×844, touch, mobile."""
+    return make_context(phone=True)
 
 
 @pytest.fixture
@@ -284,11 +297,48 @@ def allow_errors(page, *fragments: str) -> None:
     page.errors[:] = [e for e in page.errors if not any(f in e for f in fragments)]
 
 
+# The innermost elements whose right edge is past the screen's, to say what to fix.
+_WIDEST = """width => {
+  const out = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    if (r.right <= width + 0.5) continue;
+    if ([...el.children].some(c => c.getBoundingClientRect().right > width + 0.5)) continue;
+    out.push(`${el.tagName.toLowerCase()}${el.className ? "." + el.className : ""} `
+      + `right=${Math.round(r.right)}: ${el.outerHTML.slice(0, 120)}`);
+  }
+  return out.slice(0, 8);
+}"""
+
+
 def no_horizontal_overflow(page, width: int | None = None) -> None:
     """Fail when the page scrolls sideways (content wider than the viewport)."""
     width = width or page.viewport_size["width"]
     scroll = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll <= width, f"{page.url} is {scroll}px wide on a {width}px screen"
+    if scroll > width:
+        culprits = page.evaluate(_WIDEST, width)
+        pytest.fail(
+            f"{page.url} is {scroll}px wide on a {width}px screen; reaching past the edge:\n  "
+            + "\n  ".join(culprits),
+            pytrace=False,
+        )
+
+
+def check_page(page, *, narrow: int = 390) -> None:
+    """What every page must satisfy: no browser errors so far, axe clean, and nothing wider
+    than a ``narrow``-pixel phone screen (checked by resizing the page for a moment)."""
+    assert not console_errors(page), "\n".join(console_errors(page))
+    axe_check(page)
+    size = page.viewport_size
+    if size["width"] > narrow:
+        page.set_viewport_size({"width": narrow, "height": size["height"]})
+        try:
+            no_horizontal_overflow(page, narrow)
+            axe_check(page)  # some rules (scrollable regions, contrast on wrap) depend on size
+        finally:
+            page.set_viewport_size(size)
+    else:
+        no_horizontal_overflow(page)
 
 
 def login_as(page, live_server_url: str, user, password: str | None = None) -> None:

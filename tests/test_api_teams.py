@@ -164,3 +164,22 @@ def test_it_uses_another_schools_team_in_no_new_round(world, api):
         "/api/v1/audits", {"team": world.team.id, "title": "Sneaky", "anonymous": True}
     )
     assert r.status_code == 404
+
+
+def test_it_accepts_a_leaders_browser_session_with_csrf_for_writes(world):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.leader)
+    assert browser.get("/api/v1/teams").status_code == 200
+    body = {"name": "From the browser", "kind": "phase"}
+    refused = browser.post("/api/v1/teams", body, content_type="application/json")
+    assert refused.status_code == 403
+    assert not Team.objects.filter(name="From the browser").exists()
+    browser.get("/")  # the home page's team form sets the CSRF cookie
+    csrf = browser.cookies["csrftoken"].value
+    ok = browser.post(
+        "/api/v1/teams", body, content_type="application/json", headers={"X-CSRFToken": csrf}
+    )
+    assert ok.status_code == 201
+    assert Team.objects.get(name="From the browser").leader == world.leader

@@ -7,6 +7,8 @@ asked, it stays. In anonymous rounds the mentor's name appears only when both ha
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.conf import settings
 from django.db import transaction
 
@@ -32,24 +34,36 @@ def _inputs(notes: list[Note], chart: str) -> list[NoteIn]:
 def refresh_matches(board: Board) -> list[Match]:
     """Recompute suggestions and return every match of the board."""
     notes = board_notes(board)
-    suggestions = []
-    if board.phase not in (Phase.AGREE, Phase.CLOSED):
-        suggestions = suggest_matches(
-            _inputs(notes, "improvement"),
-            _inputs(notes, "strength"),
-            compute_themes(board, notes),
-            area_ratings(board.audit),
-            getattr(settings, "MATCH_MAX_PER_MENTOR", 2),
-            areas=area_anchors(board.audit.instrument_id),
-        )
     existing = {(m.improvement_note_id, m.mentor_id): m for m in board.matches.all()}
+    cap = getattr(settings, "MATCH_MAX_PER_MENTOR", 2)
+    # People already asked keep their place: their needs are settled, and a mentor's earlier
+    # pairings count against the limit of people they are asked to support.
+    live = [m for m in existing.values() if m.mentor_consent and m.status != "declined"]
+    settled = {m.improvement_note_id for m in live}
+    load = Counter(m.mentor_id for m in live)
+    suggestions = []
+    if board.phase != Phase.CLOSED:
+        needs = [n for n in _inputs(notes, "improvement") if n.id not in settled]
+        offers = [n for n in _inputs(notes, "strength") if load[n.author] < cap]
+        suggestions = [
+            s
+            for s in suggest_matches(
+                needs,
+                offers,
+                compute_themes(board, notes),
+                area_ratings(board.audit),
+                cap,
+                areas=area_anchors(board.audit.instrument_id),
+            )
+            if load[s.mentor] < cap
+        ]
     wanted = {(s.improvement_note, s.mentor): s for s in suggestions}
     untouched = [
         m.pk
         for key, m in existing.items()
         if key not in wanted and not m.mentor_consent and not m.learner_consent
     ]
-    if board.phase not in (Phase.AGREE, Phase.CLOSED):
+    if board.phase != Phase.CLOSED:
         Match.objects.filter(pk__in=untouched).delete()
     Match.objects.bulk_create(
         [

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "audits",
     "board",
     "api",
+    "school",
     "guide",
 ]
 
@@ -248,6 +249,9 @@ USE_TZ = True
 # A school or trust can replace the built-in guide with its own folder (docs/guide.md);
 # `flipchart check` reports content that would not load (guide.E001).
 GUIDE_CONTENT_DIR = Path(env_str("GUIDE_CONTENT_DIR", str(BASE_DIR / "guide" / "content")))
+
+# Closed rounds are removed after this many years by `flipchart purge-expired` (0 = keep).
+RETENTION_YEARS = env_int("RETENTION_YEARS", 0)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("audits.urls")),
     path("guide/", include("guide.urls")),
     path("", include("board.urls")),
+    path("", include("school.urls")),
 ]

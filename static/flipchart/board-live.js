@@ -31,13 +31,19 @@ export class BoardClient extends EventTarget {
 
   emit(type, detail) { this.dispatchEvent(new CustomEvent(type, { detail })); }
 
+  // Never throws: a dropped connection answers { ok: false, status: 0 } like any refusal.
   async api(method, path, body) {
-    const response = await fetch(`/api/v1/audits/${this.auditId}${path}`, {
-      method,
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": this.csrf },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    let response;
+    try {
+      response = await fetch(`/api/v1/audits/${this.auditId}${path}`, {
+        method,
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": this.csrf },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      return { ok: false, status: 0, data: { detail: "No connection — your work is kept on this device." } };
+    }
     const data = response.status === 204 ? {} : await response.json().catch(() => ({}));
     return { ok: response.ok, status: response.status, data };
   }
@@ -138,12 +144,8 @@ export class BoardClient extends EventTarget {
     this.flushing = true;
     try {
       for (const item of [...this.outbox.items]) {
-        let result;
-        try {
-          result = await this.api("POST", "/notes", item);
-        } catch {
-          break; // offline: keep everything, try again later
-        }
+        const result = await this.api("POST", "/notes", item);
+        if (result.status === 0) break; // offline: keep everything, try again later
         if (result.ok) {
           this.outbox.remove(item.client_id);
           this.notes.set(result.data.id, result.data);

@@ -6,7 +6,9 @@ board.visibility.view_event, the same function that serves the HTTP replay.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
 import time
 from urllib.parse import parse_qs, urlparse
 
@@ -31,6 +33,7 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_BAD_ORIGIN = 4003
 CLOSE_TOO_FAST = 4429
 MAX_MESSAGES_PER_10S = 50
+LAYER_ATTEMPTS = 4
 
 
 def origin_allowed(origin: str) -> bool:
@@ -44,6 +47,7 @@ def origin_allowed(origin: str) -> bool:
 class BoardConsumer(AsyncJsonWebsocketConsumer):
     viewer: Viewer | None = None
     last_seq = 0
+    joined_at = 0.0
 
     async def connect(self):
         self.audit_id = int(self.scope["url_route"]["kwargs"]["audit"])
@@ -70,10 +74,39 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         self.group = group_name(self.audit_id)
         self.window_start, self.window_count = time.monotonic(), 0
         # Join first, then replay from the database: nothing falls between the two.
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        if not await self._layer("group_add"):
+            return await self.close(code=1011)  # the client comes back with its `since`
+        self.joined_at = time.monotonic()
         since = int(since_raw) if since_raw.isdigit() else None
         await self._catch_up(since)
         await self.send_json({"type": "hello", "seq": self.last_seq})
+
+    async def _refresh_membership(self) -> None:
+        """The layer forgets group members group_expiry after they joined, even while their
+        socket is open (tests/scale: a socket open longer than the expiry). A client's ping
+        rejoins once a third of that has passed, and fills from the database anything the
+        at-most-once layer dropped meanwhile."""
+        expiry = getattr(self.channel_layer, "group_expiry", 86400)
+        if time.monotonic() - self.joined_at < expiry / 3:
+            return
+        if await self._layer("group_add"):
+            self.joined_at = time.monotonic()
+            await self._catch_up(self.last_seq)
+
+    async def _layer(self, method: str) -> bool:
+        """group_add / group_discard for this socket, tried again after a short pause: when
+        200 sockets join or drop at once they compete for the layer's connection pool and some
+        calls fail (tests/scale: the disconnect storm). False when it kept failing."""
+        for attempt in range(LAYER_ATTEMPTS):
+            try:
+                await getattr(self.channel_layer, method)(self.group, self.channel_name)
+                return True
+            except Exception:
+                if attempt == LAYER_ATTEMPTS - 1:
+                    log.warning("board socket: channel layer %s failed", method, exc_info=True)
+                    return False
+                await asyncio.sleep(0.05 * 2**attempt * (1 + random.random()))
+        return False
 
     @database_sync_to_async
     def _authorise(self, token: str) -> Viewer:
@@ -122,10 +155,8 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if self.viewer is None:
             return
-        try:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-        except Exception:  # the layer expires stale members itself (group_expiry)
-            log.warning("board socket: group_discard failed", exc_info=True)
+        # If this keeps failing, the layer expires the member itself (group_expiry).
+        await self._layer("group_discard")
 
     async def receive_json(self, content, **kwargs):
         now = time.monotonic()
@@ -136,6 +167,7 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             return await self.close(code=CLOSE_TOO_FAST)
         kind = content.get("type") if isinstance(content, dict) else None
         if kind == "ping":
+            await self._refresh_membership()
             await self.send_json({"type": "pong", "seq": self.last_seq})
         elif kind == "resync":
             since = content.get("since")

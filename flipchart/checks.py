@@ -1,17 +1,27 @@
 """Configuration mistakes as system checks with ids, so `flipchart check` reports them."""
 
+import os
+
 from django.conf import settings
 from django.core.checks import Error, Warning, register
+
+
+def planned_workers() -> int:
+    """How many server processes this deployment says it runs: WORKERS (read by `flipchart
+    serve`) or WEB_CONCURRENCY (read by gunicorn and uvicorn), whichever is larger."""
+    counts = [1]
+    for name in ("WORKERS", "WEB_CONCURRENCY"):
+        try:
+            counts.append(int(os.environ.get(name) or 1))
+        except ValueError:
+            continue
+    return max(counts)
 
 
 @register()
 def check_channel_layer(app_configs, **kwargs):
     layer = settings.CHANNEL_LAYERS["default"]["BACKEND"]
-    if (
-        not settings.DEBUG
-        and layer.endswith("InMemoryChannelLayer")
-        and getattr(settings, "FLIPCHART_WORKERS", 1) > 1
-    ):
+    if not settings.DEBUG and layer.endswith("InMemoryChannelLayer") and planned_workers() > 1:
         return [
             Error(
                 "Several workers need a shared channel layer.",

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.forms import MembersForm, TeamForm
@@ -183,3 +184,17 @@ def audit_ics(request, audit_id: int):
     response = HttpResponse(meeting_ics(audit), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{audit.id}-meeting.ics"'
     return response
+
+
+@login_required
+@require_POST
+def link_renew(request, audit_id: int, member_id: int):
+    """Revoke a member's link (lost, forwarded by mistake) and make a new one."""
+    audit = audit_for_leader(request.user, audit_id)
+    invitation = live_invitations(audit).filter(member_id=member_id).first()
+    if invitation is not None:
+        invitation.revoke_and_reissue()
+        messages.success(
+            request, f"{invitation.member.name} has a new link; the old one no longer works."
+        )
+    return redirect(f"{reverse('audit', args=[audit.id])}#links")

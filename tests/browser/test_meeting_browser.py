@@ -3,6 +3,8 @@ drop, the find view, a consent accepted on a phone, and actions agreed."""
 
 from __future__ import annotations
 
+import contextlib
+
 from playwright.sync_api import expect
 
 from board.models import Action, Match
@@ -19,6 +21,21 @@ NOTES = [
 ]
 
 
+def _capture(page, payloads: list[str]) -> None:
+    """Keep every JSON answer and WebSocket frame this page receives."""
+
+    def on_response(response):
+        if "json" in (response.headers.get("content-type") or ""):
+            # A body already gone (the page navigated on) has nothing to read.
+            with contextlib.suppress(Exception):
+                payloads.append(response.text())
+
+    page.on("response", on_response)
+    page.on(
+        "websocket", lambda ws: ws.on("framereceived", lambda frame: payloads.append(str(frame)))
+    )
+
+
 def _write(page, chart, text):
     page.get_by_role("radio", name=chart).check()
     page.get_by_label("One idea per note").fill(text)
@@ -32,11 +49,14 @@ def test_it_runs_a_whole_meeting(app_server, make_context):
     audit = factory.audit(team, anonymous=True)
     members = list(team.members.all())
     projector = make_context().new_page()
+    payloads: list[str] = []
+    _capture(projector, payloads)
     login_as(projector, app_server.url, leader)
     projector.goto(f"/audits/{audit.id}/board/")
     phones = []
     for member in members:
         page = make_context(phone=True).new_page()
+        _capture(page, payloads)
         page.goto(factory.invitation(audit, member).url)
         page.goto(f"/take/{audit.id}/board/")
         expect(page.locator("[data-conn]")).to_have_text("Live")
@@ -78,6 +98,11 @@ def test_it_runs_a_whole_meeting(app_server, make_context):
     ).to_be_visible()
     expect(projector.locator(".matches li").first).to_be_visible()
     check_page(projector)
+    # Anonymous round: until two people agree to pair up, no payload names anyone.
+    assert len(payloads) > 50
+    for member in members:
+        assert not any(member.name in body for body in payloads), member.name
+    assert not any('"author"' in body for body in payloads)
     match = Match.objects.filter(board__audit=audit).order_by("-score").first()
     assert match is not None, "no match was suggested"
     projector.locator(

@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from api import audits, board, errors, instruments, me, outcomes, school, teams, themes
+from api import audits, board, errors, instruments, me, outcomes, reports, school, teams, themes
 
 api = NinjaAPI(
     title="Flipchart API",
@@ -22,4 +22,5 @@ api.add_router("/audits", board.router)
 api.add_router("/audits", themes.router)
 api.add_router("/audits", outcomes.router)
 api.add_router("", me.router)
+api.add_router("", reports.router)
 api.add_router("", school.router)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "api",
     "school",
     "guide",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -12,4 +12,5 @@ urlpatterns = [
     path("guide/", include("guide.urls")),
     path("", include("board.urls")),
     path("", include("school.urls")),
+    path("", include("reports.urls")),
 ]

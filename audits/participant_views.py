@@ -56,22 +56,22 @@ def _answers(audit, member_id) -> tuple[Response | None, dict[int, Answer]]:
     return response, answers
 
 
+def _progress(areas: list[Area], answers: dict[int, Answer]) -> list[dict]:
+    """Per area, in order: how many of its questions this member has answered."""
+    rows = []
+    for number, area in enumerate(areas, start=1):
+        ids = [i.id for i in area.items.all()]
+        answered = sum(1 for i in ids if i in answers)
+        rows.append({"number": number, "area": area, "answered": answered, "total": len(ids)})
+    return rows
+
+
 def take(request, audit_id: int):
     invitation = _invitation(request, audit_id)
     audit = invitation.audit
     areas = _areas(audit)
     response, answers = _answers(audit, invitation.member_id)
-    progress = []
-    for number, area in enumerate(areas, start=1):
-        ids = [i.id for i in area.items.all()]
-        progress.append(
-            {
-                "number": number,
-                "area": area,
-                "answered": sum(1 for i in ids if i in answers),
-                "total": len(ids),
-            }
-        )
+    progress = _progress(areas, answers)
     answered = sum(p["answered"] for p in progress)
     total = sum(p["total"] for p in progress)
     return render(
@@ -149,17 +149,7 @@ def take_review(request, audit_id: int):
     audit = invitation.audit
     areas = _areas(audit)
     response, answers = _answers(audit, invitation.member_id)
-    rows = []
-    for number, area in enumerate(areas, start=1):
-        ids = [i.id for i in area.items.all()]
-        rows.append(
-            {
-                "number": number,
-                "area": area,
-                "answered": sum(1 for i in ids if i in answers),
-                "total": len(ids),
-            }
-        )
+    rows = _progress(areas, answers)
     return render(
         request,
         "audits/take_review.html",

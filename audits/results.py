@@ -173,24 +173,30 @@ def heat_map(audit: Audit) -> dict:
     }
 
 
-def member_profile(audit: Audit, member_id: int) -> list[dict]:
-    """One member's own area means (from all their saved answers) beside the team's figures."""
-    areas, items, ratings, _ = load_ratings(audit)
-    team = compute_results(areas, items, ratings, audit.instrument.scale, audit.anonymous, 0)
-    own_rows = Answer.objects.filter(
+def own_area_means(audit: Audit, member_id: int) -> dict[str, float]:
+    """One member's mean rating per area key, from all their saved statement answers."""
+    rows = Answer.objects.filter(
         response__audit=audit,
         response__member_id=member_id,
         rating__isnull=False,
         item__kind=ItemKind.STATEMENT,
     ).values_list("item__area__key", "rating")
     own: dict[str, list[int]] = defaultdict(list)
-    for key, rating in own_rows:
+    for key, rating in rows:
         own[key].append(rating)
+    return {key: statistics.fmean(values) for key, values in own.items()}
+
+
+def member_profile(audit: Audit, member_id: int) -> list[dict]:
+    """One member's own area means (from all their saved answers) beside the team's figures."""
+    areas, items, ratings, _ = load_ratings(audit)
+    team = compute_results(areas, items, ratings, audit.instrument.scale, audit.anonymous, 0)
+    own = own_area_means(audit, member_id)
     return [
         {
             "key": a["key"],
             "title": a["title"],
-            "mine": statistics.fmean(own[a["key"]]) if own.get(a["key"]) else None,
+            "mine": own.get(a["key"]),
             "team": a["mean"],
             "suppressed": a["suppressed"],
         }

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import statistics
-from collections import defaultdict
-
-from audits.models import Answer, Area, Audit, ItemKind, Response
+from audits.models import Area, Audit, Response
+from audits.results import own_area_means
 
 
 def _lower_first(text: str) -> str:
@@ -15,18 +13,10 @@ def _lower_first(text: str) -> str:
 def suggestions_for(audit: Audit, member_id: int, per_chart: int = 2) -> list[dict]:
     """Their highest-rated areas as strengths; lowest-rated, and those where they asked for
     support, as areas for improvement. Only the member themself ever sees these."""
-    rows = Answer.objects.filter(
-        response__audit=audit,
-        response__member_id=member_id,
-        rating__isnull=False,
-        item__kind=ItemKind.STATEMENT,
-    ).values_list("item__area_id", "rating")
-    by_area: dict[int, list[int]] = defaultdict(list)
-    for area_id, rating in rows:
-        by_area[area_id].append(rating)
-    areas = {a.id: a for a in Area.objects.filter(instrument_id=audit.instrument_id)}
+    own = own_area_means(audit, member_id)
+    areas = {a.key: a for a in Area.objects.filter(instrument_id=audit.instrument_id)}
     means = sorted(
-        ((statistics.fmean(v), areas[a]) for a, v in by_area.items()),
+        ((mean, areas[key]) for key, mean in own.items() if key in areas),
         key=lambda pair: (pair[0], pair[1].position),
     )
     out: list[dict] = []

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := flipchart.settings
 
-.PHONY: setup run demo test lint format system-deps bench clean
+.PHONY: setup run demo test test-postgres test-scale lint format system-deps bench bench-quick clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -37,8 +37,19 @@ format: $(STAMP)
 test: setup system-deps lint ## ruff, then the whole pytest suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: setup
+# The suite again on the scaled stack: PostgreSQL + Redis (throwaway servers on loopback unless
+# DATABASE_URL / REDIS_URL name yours). Browser tests run in `make test` only.
+test-postgres: setup system-deps ## the suite on PostgreSQL + Redis (not the browser tests)
+	scripts/with-services.sh $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+test-scale: setup system-deps ## only the multi-process tests (tests/scale)
+	$(BIN)/pytest tests/scale $(PYTEST_ARGS)
+
+bench: setup system-deps ## every benchmark at full size (about 30 minutes); see docs/benchmarks.md
 	$(BIN)/python bench/run_all.py
+
+bench-quick: setup system-deps ## every benchmark, small and short (a few minutes)
+	$(BIN)/python bench/run_all.py --quick
 
 clean:
 	rm -rf $(VENV) data/test-*.sqlite3*

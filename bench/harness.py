@@ -67,7 +67,7 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[rank - 1]
 
 
-def _port_open(port: int) -> bool:
+def port_open(port: int) -> bool:
     with socket.socket() as s:
         s.settimeout(0.2)
         return s.connect_ex((LOOPBACK, port)) == 0
@@ -309,6 +309,8 @@ class PostgresServer:
         return self.url(name)
 
     def drop_database(self, name: str) -> None:
+        if self.dir is None:  # the whole cluster is gone already
+            return
         with contextlib.suppress(RuntimeError):
             self.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
@@ -409,7 +411,16 @@ def flipchart_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "flipchart.cli"]
 
 
-_PASS_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SSL_CERT_FILE", "VIRTUAL_ENV")
+_PASS_THROUGH = (
+    "PYTHONPATH",
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "TMPDIR",
+    "SSL_CERT_FILE",
+    "VIRTUAL_ENV",
+)
 
 
 def sqlite_url(path: Path) -> str:
@@ -541,7 +552,8 @@ class FlipchartServer:
             with socket.create_connection((LOOPBACK, self.port), timeout=1) as s:
                 s.settimeout(2)
                 s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                return s.recv(64).startswith(b"HTTP/1.1 200")
+                # 200, or 301 when the server redirects plain HTTP (SECURE_SSL_REDIRECT=1).
+                return s.recv(64).startswith((b"HTTP/1.1 200", b"HTTP/1.1 301"))
         except OSError:
             return False
 
@@ -619,11 +631,13 @@ class HttpClient:
     sent again once on a fresh connection (what browsers do). Any other failure raises.
     """
 
-    def __init__(self, base_url: str, token: str | None = None, timeout: float = 10.0):
+    def __init__(self, base_url: str, token: str | None = None, timeout: float = 10.0, ssl=None):
         parts = urlsplit(base_url)
-        self.host, self.port = parts.hostname, parts.port or 80
+        self.host = parts.hostname
+        self.port = parts.port or (443 if parts.scheme == "https" else 80)
         self.token = token
         self.timeout = timeout
+        self.ssl = ssl  # an ssl.SSLContext for https://
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
 
@@ -656,7 +670,8 @@ class HttpClient:
             try:
                 if not reused:
                     self._reader, self._writer = await asyncio.wait_for(
-                        asyncio.open_connection(self.host, self.port), self.timeout
+                        asyncio.open_connection(self.host, self.port, ssl=self.ssl),
+                        self.timeout,
                     )
                 self._writer.write(raw)
                 response = await asyncio.wait_for(self._read(), self.timeout)
@@ -758,10 +773,11 @@ async def seed_meeting(
     anonymous: bool = True,
     reveal: bool = True,
     title: str = "Scale meeting",
+    ssl=None,
 ) -> Meeting:
     """A team of `participants`, a round for it, and (by default) its board at the reveal,
     so every participant sees every note: the whole board is what each socket must show."""
-    http = HttpClient(base_url, leader_token, timeout=60)
+    http = HttpClient(base_url, leader_token, timeout=60, ssl=ssl)
     try:
         team = (
             await expect(http.post("/api/v1/teams", {"name": title, "kind": "department"}), 201)
@@ -807,9 +823,9 @@ async def seed_meeting(
         await http.close()
 
 
-async def board_notes(base_url: str, meeting: Meeting) -> dict[int, str]:
+async def board_notes(base_url: str, meeting: Meeting, ssl=None) -> dict[int, str]:
     """Every note on the board as the facilitator sees it over HTTP: {id: text}."""
-    http = HttpClient(base_url, meeting.leader_token, timeout=30)
+    http = HttpClient(base_url, meeting.leader_token, timeout=30, ssl=ssl)
     try:
         data = (await expect(http.get(f"{meeting.notes_path}?since=0"), 200)).json()
         return {n["id"]: n["text"] for n in data["notes"] if not n.get("deleted")}
@@ -838,8 +854,12 @@ class BoardClient:
         reconnect: bool = True,
         backoff_cap: float = 2.0,
         ping_every: float | None = None,
+        deflate: bool = True,
+        ssl=None,
     ):
+        self.ssl = ssl  # an ssl.SSLContext for wss://
         self.ws_base, self.audit_id, self.token = ws_base, audit_id, token
+        self.deflate = deflate  # offer permessage-deflate, as browsers do
         self.ping_every = ping_every  # the browser sends {"type": "ping"} every 25 s
         self.last_seq = since
         self.on_event = on_event
@@ -891,6 +911,8 @@ class BoardClient:
                     close_timeout=2,
                     ping_interval=None,
                     max_size=2**20,
+                    compression="deflate" if self.deflate else None,
+                    **({"ssl": self.ssl} if self.ssl is not None else {}),
                 ) as ws:
                     self.ws = ws
                     self.connects += 1

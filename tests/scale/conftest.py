@@ -95,6 +95,7 @@ class Stack:
         self.request = request
         self.servers: list[FlipchartServer] = []
         self.redises: list[RedisServer] = []
+        self.cleanups: list = []  # run after the servers have stopped
         self.n = 0
 
     def redis(self) -> RedisServer:
@@ -121,7 +122,7 @@ class Stack:
             return sqlite_url(target), token
         pg = self.request.getfixturevalue("postgres")
         url = pg.create_database(template=database_name(template_url))
-        self.request.addfinalizer(lambda: pg.drop_database(database_name(url)))
+        self.cleanups.append(lambda: pg.drop_database(database_name(url)))
         return url, token
 
     def server(
@@ -152,9 +153,11 @@ def stack(tmp_path, _templates, request):
     s = Stack(tmp_path, _templates, request)
     yield s
     for server in s.servers:
-        server.stop()
+        server.stop(timeout=3)  # graceful shutdown is not under test here (see benchmarks.md)
     for redis in s.redises:
         redis.cleanup()
+    for cleanup in s.cleanups:
+        cleanup()
     if getattr(request.node, "rep_call_failed", False):
         for server in s.servers:
             print(f"--- {server.log_path} (last 4000 chars) ---\n{server.log()[-4000:]}")

@@ -28,7 +28,15 @@ export class OutcomesView {
     }
     if (previous.ok && (phase === "agree" || phase === "closed" || previous.data.actions.length)) parts.push(this.actions(previous.data.actions, "Agreed actions"));
     if (previous.ok && previous.data.previous.length && ["write", "reveal"].includes(phase)) parts.push(this.actions(previous.data.previous, "Last round's actions — how did they go?", true));
+    // A live refresh must never wipe what someone is typing into a form here.
+    const typed = new Map([...this.box.querySelectorAll("form input[id]")].map((i) => [i.id, i.value]));
+    const focused = document.activeElement?.id;
     this.box.replaceChildren(...parts);
+    for (const [id, value] of typed) {
+      const input = this.box.querySelector(`#${CSS.escape(id)}`);
+      if (input && input.type !== "submit") input.value = value;
+    }
+    if (focused) this.box.querySelector(`#${CSS.escape(focused)}`)?.focus();
     this.box.hidden = parts.length === 0;
   }
 

@@ -120,6 +120,7 @@ def test_it_runs_a_whole_meeting(app_server, make_context):
     projector.get_by_role("button", name="Next: Agree").click()
     projector.get_by_role("button", name="Agree the pair").first.click()
     expect(projector.get_by_role("heading", name="Agreed actions")).to_be_visible()
+    expect(projector.locator(".actions-list li")).to_have_count(1)
     need_form = projector.locator(".inline-form", has=projector.get_by_label("CPD action")).first
     need_form.get_by_label("Owner").fill("Hannah")
     need_form.get_by_role("button", name="Add action").click()

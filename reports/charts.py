@@ -1,4 +1,7 @@
-"""The history picture: one area's figure in the earlier round beside this round's, as SVG.
+"""Pictures for reports: the history's paired bars (SVG), and the print version of a
+statement's distribution bar.
+
+The history picture: one area's figure in the earlier round beside this round's, as SVG.
 
 Two bars on the same scale: the earlier round hatched and outlined, this round solid, each with
 its value written at its end, so the picture reads in black and white and without colour.
@@ -9,6 +12,8 @@ from __future__ import annotations
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from audits.charts import SCALE_COLOURS
 
 INK = "#10233d"
 SOLID = "#1f4e8c"
@@ -93,3 +98,24 @@ def change_bars(
         _lane(previous, 3, earlier=True, **common),
         _lane(current, 23, earlier=False, **common),
     )
+
+
+def distribution_gradient(distribution: dict[str, int]) -> str:
+    """A statement's stacked distribution bar as a CSS background with hard colour stops: the
+    same shades, in the same order, as audits.charts.distribution_bar draws in SVG.
+
+    For the PDF only, where one box with a background lays out many times faster than an SVG
+    of rectangles and labels (the counts are printed beside the bar in words).
+    """
+    total = sum(distribution.values())
+    if not total:
+        return "linear-gradient(to right, #eeeeee 0%, #eeeeee 100%)"
+    stops, start = [], 0
+    for index, count in enumerate(distribution.values()):
+        if not count:
+            continue
+        colour = SCALE_COLOURS[min(index, len(SCALE_COLOURS) - 1)]
+        end = start + count
+        stops.append(f"{colour} {100 * start / total:.2f}%, {colour} {100 * end / total:.2f}%")
+        start = end
+    return "linear-gradient(to right, " + ", ".join(stops) + ")"

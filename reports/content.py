@@ -22,15 +22,7 @@ from audits.results import heat_map, results_for
 from audits.rounds import participation
 from board.models import Action, ActionKind, Board, Match, MatchStatus, Note
 from board.notes import board_for
-
-try:  # board/themes.py is the one place themes are computed; guard while it is being written.
-    from board.themes import themes_for
-except ImportError:  # pragma: no cover - only while the module is missing
-    themes_for = None
-try:
-    from board.themes import find_summary
-except ImportError:  # pragma: no cover
-    find_summary = None
+from board.themes import find_summary, themes_for
 
 CHARTS = ("strength", "improvement")
 FIGURES = ("n", "mean", "median", "distribution", "spread", "people", "not_applicable")
@@ -52,7 +44,7 @@ def report_for(audit: Audit) -> dict:
         )
     )
     actions = list(Action.objects.filter(board=board).order_by("due", "id"))
-    find = _find(board, themes_by_id, area_titles, area_means)
+    find = _find(board, themes_by_id, area_means)
     matches_by_id = {m.id: m for m in matches}
     team = audit.team
     return {
@@ -171,7 +163,7 @@ def _flipcharts(
     by_id: dict[str, dict] = {}
     if not notes:
         return charts, by_id
-    grouped = themes_for(board) if themes_for else _themes_by_area(notes, area_titles)
+    grouped = themes_for(board)
     placed: set[int] = set()
     for chart in CHARTS:
         for theme in grouped.get(chart, []):
@@ -207,40 +199,14 @@ def _theme_out(theme: dict, chart: str, members: list[Note], area_titles: dict, 
     }
 
 
-def _themes_by_area(notes: dict[int, Note], area_titles: dict) -> dict:
-    """Stand-in grouping (by the area each writer tagged) for when board.themes is absent."""
-    grouped: dict[str, dict[str, dict]] = {c: {} for c in CHARTS}
-    for note in notes.values():
-        key = f"{note.chart}:{note.area or 'other'}"
-        theme = grouped[note.chart].setdefault(
-            key,
-            {
-                "id": key,
-                "label": area_titles.get(note.area) or "Other ideas",
-                "area": note.area or None,
-                "notes": [],
-            },
-        )
-        theme["notes"].append(note.id)
-    return {chart: list(themes.values()) for chart, themes in grouped.items()}
-
-
-def _find(board: Board, themes: dict[str, dict], area_titles: dict, area_means: dict) -> dict:
-    """Recurring strengths to celebrate and training needs ranked, over the themes shown."""
+def _find(board: Board, themes: dict[str, dict], area_means: dict) -> dict:
+    """Recurring strengths to celebrate and training needs in board.themes' ranking, kept to
+    the themes the report shows (so a need whose notes were all hidden drops out)."""
     if not themes:
         return {"recurring_strengths": [], "training_needs": []}
-    if find_summary:
-        summary = find_summary(board)
-        strengths = [themes[t["id"]] for t in summary["recurring_strengths"] if t["id"] in themes]
-        needs = [
-            (t.get("rank"), themes[t["id"]]) for t in summary["training_needs"] if t["id"] in themes
-        ]
-    else:
-        strengths = [t for t in themes.values() if t["chart"] == "strength" and t["recurring"]]
-        strengths.sort(key=lambda t: -t["participants"])
-        needs = [(None, t) for t in themes.values() if t["chart"] == "improvement"]
-        needs = [n for n in needs if n[1]["recurring"]]
-        needs.sort(key=lambda n: (-n[1]["participants"], area_means.get(n[1]["area"]) or 9))
+    summary = find_summary(board)
+    strengths = [themes[t["id"]] for t in summary["recurring_strengths"] if t["id"] in themes]
+    needs = [themes[t["id"]] for t in summary["training_needs"] if t["id"] in themes]
     return {
         "recurring_strengths": [_brief(t) for t in strengths],
         "training_needs": [
@@ -249,7 +215,7 @@ def _find(board: Board, themes: dict[str, dict], area_titles: dict, area_means: 
                 "rank": position,  # dense 1..n over the needs shown (hidden ones removed)
                 "area_mean": area_means.get(theme["area"]),
             }
-            for position, (_, theme) in enumerate(needs, start=1)
+            for position, theme in enumerate(needs, start=1)
         ],
     }
 

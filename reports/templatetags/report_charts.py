@@ -20,6 +20,12 @@ def change_bars(previous, current, scale, uid, previous_label="Last round", curr
 
 
 @register.filter
+def bar_gradient(distribution):
+    """The print template's distribution bar (see reports.charts.distribution_gradient)."""
+    return charts.distribution_gradient(distribution or {})
+
+
+@register.filter
 def signed(value, digits=1):
     """+0.4 / −0.3 / 0.0: a change with its sign spelled out (a real minus sign)."""
     if value is None:

@@ -29,8 +29,12 @@ FIGURES = ("n", "mean", "median", "distribution", "spread", "people", "not_appli
 WITHHELD_OWNER = "Named once both colleagues agree"
 
 
-def report_for(audit: Audit) -> dict:
-    """The meeting report of a round as plain data (dates as date/datetime objects)."""
+def report_for(audit: Audit, *, for_team: bool = False) -> dict:
+    """The meeting report of a round as plain data (dates as date/datetime objects).
+
+    `for_team`: the copy a participant may download — team figures only, never a colleague's
+    own ratings or who has responded, even in a named round (notes keep their authors there,
+    as on the board everyone saw)."""
     named = not audit.anonymous
     results = _public_results(results_for(audit))
     area_titles = {a["key"]: a["title"] for a in results["areas"]}
@@ -67,9 +71,9 @@ def report_for(audit: Audit) -> dict:
             "version": audit.instrument.version,
             "scale": audit.instrument.scale,
         },
-        "participation": _participation(audit),
+        "participation": _participation(audit, per_person=not for_team),
         "results": results,
-        "heat_map": _heat(audit) if named else None,
+        "heat_map": _heat(audit) if named and not for_team else None,
         "board": {"phase": board.phase, "revealed": board.revealed},
         "flipcharts": flipcharts,
         "recurring_strengths": find["recurring_strengths"],
@@ -102,8 +106,10 @@ def _public_results(results: dict) -> dict:
     return results
 
 
-def _participation(audit: Audit) -> dict:
+def _participation(audit: Audit, *, per_person: bool = True) -> dict:
     data = participation(audit)
+    if not per_person:
+        data.pop("who", None)
     data["rate"] = data["responded"] / data["invited"] if data["invited"] else None
     return data
 

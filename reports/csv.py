@@ -24,9 +24,11 @@ from audits.results import MIN_GROUP
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def answer_rows(audit: Audit) -> tuple[list[str], list[list]]:
-    """The header and the rows, with the privacy rules of the module docstring applied."""
-    named = not audit.anonymous
+def answer_rows(audit: Audit, *, for_team: bool = False) -> tuple[list[str], list[list]]:
+    """The header and the rows, with the privacy rules of the module docstring applied.
+
+    `for_team` (a participant's download): as in an anonymous round, and without comments."""
+    named = not audit.anonymous and not for_team
     items = {
         i.id: i
         for i in Item.objects.filter(area__instrument_id=audit.instrument_id).select_related("area")
@@ -62,7 +64,7 @@ def answer_rows(audit: Audit) -> tuple[list[str], list[list]]:
             item.kind,
             _safe(item.text),
             "" if rating is None else rating,
-            _safe(comment),
+            "" if for_team else _safe(comment),
         ]
         if named:
             row += [member, _safe(names.get(member, "Former member"))]
@@ -70,9 +72,9 @@ def answer_rows(audit: Audit) -> tuple[list[str], list[list]]:
     return header, out
 
 
-def render_csv(audit: Audit) -> bytes:
+def render_csv(audit: Audit, *, for_team: bool = False) -> bytes:
     """UTF-8 with a byte-order mark, so spreadsheet programs read accents correctly."""
-    header, rows = answer_rows(audit)
+    header, rows = answer_rows(audit, for_team=for_team)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)

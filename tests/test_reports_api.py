@@ -91,12 +91,26 @@ def test_it_hides_the_report_from_other_leaders(anonymous_meeting, api, suffix):
 
 
 @pytest.mark.parametrize("suffix", list(FORMATS))
-def test_it_keeps_participants_out(anonymous_meeting, api, suffix):
+def test_it_serves_participants_the_teams_copy(anonymous_meeting, api, suffix):
+    """API.md lists the report for participants and leaders alike."""
     path = f"/api/v1/audits/{anonymous_meeting.audit.id}/{suffix}"
     r = api(anonymous_meeting.tokens[0]).get(path)
-    assert r.status_code == 403
-    assert STRENGTH_TEXTS[0].encode() not in r.content
+    assert r.status_code == 200
+    # Teacher 1 and 2 agreed to pair up, so they may be named; nobody else is.
+    for name in ("Teacher 3", "Teacher 4", "Teacher 5"):
+        assert name.encode() not in r.content
     assert api().get(path).status_code == 401
+
+
+def test_it_never_shows_a_participant_colleagues_own_ratings_in_a_named_round(db, api):
+    named = meeting(anonymous=False)
+    url = f"/api/v1/audits/{named.audit.id}"
+    leader = api(named.leader_token).get(f"{url}/report").json()
+    assert leader["heat_map"] is not None and "who" in leader["participation"]
+    mine = api(named.tokens[0]).get(f"{url}/report").json()
+    assert mine["heat_map"] is None and "who" not in mine["participation"]
+    header = api(named.tokens[0]).get(f"{url}/report.csv").content.decode("utf-8-sig")
+    assert "member" not in header.splitlines()[0]
 
 
 def test_it_answers_404_for_a_round_that_does_not_exist(anonymous_meeting, api):

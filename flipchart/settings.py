@@ -138,7 +138,14 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py allows 100 connections per pool by default and then fails at once
+                # (not waits): a 200-phone meeting reconnecting together needs more.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": env_int("REDIS_MAX_CONNECTIONS", 1000),
+                    }
+                ],
                 "capacity": 1000,
                 # Stale members left by a disconnect storm expire after this (RELIABILITY §2.1).
                 "group_expiry": env_int("CHANNELS_GROUP_EXPIRY", 4 * 3600),

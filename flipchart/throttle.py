@@ -7,6 +7,7 @@ share them.
 
 from __future__ import annotations
 
+import ipaddress
 import time
 
 from django.conf import settings
@@ -29,9 +30,17 @@ def client_ip(meta: dict) -> str:
     return meta.get("REMOTE_ADDR", "") or "unknown"
 
 
-def request_ip(request) -> str:
-    """client_ip for a request; django-axes calls this (AXES_CLIENT_IP_CALLABLE)."""
-    return client_ip(request.META)
+def request_ip(request) -> str | None:
+    """client_ip for a request; django-axes calls this (AXES_CLIENT_IP_CALLABLE).
+
+    None when there is no real address (a sign-in made in code, a bad proxy header): axes
+    stores it in an IP-address column, which PostgreSQL checks strictly."""
+    ip = client_ip(request.META)
+    try:
+        ipaddress.ip_address(ip)
+    except ValueError:
+        return None
+    return ip
 
 
 def _key(scope: str, ip: str) -> str:

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -120,6 +121,11 @@ def normalise(data: dict) -> dict:
 
 def wipe() -> None:
     """An empty installation: every table emptied (no schools, no built-in instrument)."""
+    if connection.vendor == "postgresql":
+        # Deferred foreign-key checks still pending in the test's transaction would make
+        # PostgreSQL refuse to TRUNCATE: run them now.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, verbosity=0)
 
 

@@ -61,6 +61,8 @@ class LoadResult:
     delivery_ms: dict = field(default_factory=dict)  # post -> each socket: p50, p95, p99, max
     fanout_ms: dict = field(default_factory=dict)  # post -> the last of the sockets, per note
     late_posts: int = 0  # posts that started more than 100 ms behind schedule
+    unfinished: int = 0  # requests still unanswered 120 s after the run (cancelled)
+    drain_s: float | None = None  # after the last post, until every socket had every note
 
     def table(self) -> str:
         rows = [
@@ -94,9 +96,16 @@ class LoadResult:
                     f"{f.get('max', 0):.0f} ms",
                 )
             )
-        rows.append(
-            ("deliveries / lost", f"{self.deliveries} of {self.deliveries_expected} / {self.lost}")
-        )
+        rows += [
+            (
+                "deliveries / missing at the end",
+                f"{self.deliveries} of {self.deliveries_expected} / {self.lost}",
+            ),
+            (
+                "backlog drained after the last post",
+                "–" if self.drain_s is None else f"{self.drain_s:.1f} s",
+            ),
+        ]
         width = max(len(r[0]) for r in rows)
         return "\n".join(f"| {k.ljust(width)} | {v} |" for k, v in rows)
 
@@ -151,6 +160,7 @@ async def run_load(
             since=None,
             on_event=on_event,
             deflate=deflate,
+            ping_every=25,  # as the browser does
         )
         for i in range(sockets)
     ]
@@ -187,7 +197,7 @@ async def run_load(
             await http.close()
 
     posters: asyncio.Queue[HttpClient] = asyncio.Queue()
-    for i in range(8):
+    for i in range(32):  # enough phones that posts never queue on this side
         posters.put_nowait(
             HttpClient(base_url, meeting.tokens[(i * 7) % len(meeting.tokens)], timeout=30)
         )
@@ -229,12 +239,18 @@ async def run_load(
                 flush=True,
             )
     stop.set()
-    await asyncio.wait_for(asyncio.gather(*post_tasks, *writer_tasks), 120)
+    _done, pending = await asyncio.wait([*post_tasks, *writer_tasks], timeout=120)
+    for task in pending:
+        task.cancel()
+    result.unfinished = len(pending)
     result.notes_posted = n
-    result.deliveries_expected = n * sockets
-    deadline = time.monotonic() + settle
+    result.deliveries_expected = statuses.get("POST notes 201", 0) * sockets
+    posting_ended = time.monotonic()
+    deadline = posting_ended + settle
     while sum(received.values()) < result.deliveries_expected and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
+    if sum(received.values()) >= result.deliveries_expected:
+        result.drain_s = time.monotonic() - posting_ended
     result.deliveries = sum(received.values())
     result.lost = result.deliveries_expected - result.deliveries
     result.statuses = dict(sorted(statuses.items()))
@@ -273,6 +289,7 @@ async def main_async(args) -> list[LoadResult]:
                 writers=args.writers,
                 writer_rate=args.writer_rate,
                 duration=args.duration,
+                settle=args.settle,
                 progress=True,
                 deflate=not args.no_deflate,
             )
@@ -294,6 +311,9 @@ def main() -> int:
         type=float,
         default=0,
         help="answer sets per second per writer (0: flat out)",
+    )
+    parser.add_argument(
+        "--settle", type=float, default=120, help="seconds to wait for a backlog to drain"
     )
     parser.add_argument("--workers", type=lambda s: [int(x) for x in s.split(",")], default=[1])
     parser.add_argument("--redis", action="store_true", help="Redis layer even with one worker")

@@ -48,7 +48,6 @@ def origin_allowed(origin: str) -> bool:
 class BoardConsumer(AsyncJsonWebsocketConsumer):
     viewer: Viewer | None = None
     last_seq = 0
-    joined_at = 0.0
 
     async def dispatch(self, message):
         """As Channels dispatches, without its close_old_connections() hop to the sync thread
@@ -88,21 +87,18 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         # Join first, then replay from the database: nothing falls between the two.
         if not await self._layer("group_add"):
             return await self.close(code=1011)  # the client comes back with its `since`
-        self.joined_at = time.monotonic()
         since = int(since_raw) if since_raw.isdigit() else None
         await self._catch_up(since)
         await self.send_json({"type": "hello", "seq": self.last_seq})
 
-    async def _refresh_membership(self) -> None:
-        """The layer forgets group members group_expiry after they joined, even while their
-        socket is open (tests/scale: a socket open longer than the expiry). A client's ping
-        rejoins once a third of that has passed, and fills from the database anything the
-        at-most-once layer dropped meanwhile."""
-        expiry = getattr(self.channel_layer, "group_expiry", 86400)
-        if time.monotonic() - self.joined_at < expiry / 3:
-            return
+    async def _resync(self) -> None:
+        """A client's ping (the browser sends one every 25 s) rejoins the board's group and
+        sends what the database has that this socket has not seen. The layer can forget a
+        socket that is still open: members expire after group_expiry, the in-process layer
+        drops a socket from every group once a message waits 60 s for it (an overloaded
+        server), a Redis restart empties every group (tests/scale/test_resync.py). Without
+        this, such a socket stays open and silent for the rest of the meeting."""
         if await self._layer("group_add"):
-            self.joined_at = time.monotonic()
             await self._catch_up(self.last_seq)
 
     async def _layer(self, method: str) -> bool:
@@ -179,7 +175,7 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             return await self.close(code=CLOSE_TOO_FAST)
         kind = content.get("type") if isinstance(content, dict) else None
         if kind == "ping":
-            await self._refresh_membership()
+            await self._resync()
             await self.send_json({"type": "pong", "seq": self.last_seq})
         elif kind == "resync":
             since = content.get("since")

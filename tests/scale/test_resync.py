@@ -1,0 +1,76 @@
+"""A socket the channel layer has forgotten while it is still open.
+
+The layer can drop a live socket from the board's group: members expire after group_expiry,
+the in-process layer removes a socket from every group once a message has waited 60 s for it
+(bench/load.py at 20 notes/s to 200 sockets: every board went silent after three minutes),
+a Redis restart empties every group. The socket then stays open and hears nothing. The
+browser pings every 25 s; that ping must bring the socket back: rejoin, and send what it missed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+
+from board.events import group_name
+from flipchart.asgi import application
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+def _meeting():
+    from board.notes import board_for, change_board
+    from tests.conftest import make_world
+
+    world = make_world(anonymous=True, members=2)
+    change_board(board_for(world.audit), phase="reveal")
+    return world
+
+
+def _post(world, text: str) -> int:
+    from tests.conftest import ApiClient
+
+    response = ApiClient(world.tokens[1]).post(
+        f"/api/v1/audits/{world.audit.id}/notes",
+        {"chart": "strength", "text": text, "client_id": text},
+    )
+    assert response.status_code == 201
+    return response.json()["id"]
+
+
+async def _members(layer, group: str) -> list[str]:
+    if hasattr(layer, "groups"):  # the in-process layer
+        return list(layer.groups.get(group, {}))
+    connection = layer.connection(layer.consistent_hash(group))
+    return [m.decode() for m in await connection.zrange(layer._group_key(group), 0, -1)]
+
+
+async def test_a_ping_brings_back_a_socket_the_layer_forgot():
+    world = await sync_to_async(_meeting)()
+    comm = WebsocketCommunicator(
+        application,
+        f"/ws/audits/{world.audit.id}/?token={world.tokens[0]}",
+        headers=[(b"host", b"127.0.0.1")],
+    )
+    connected, _ = await comm.connect()
+    assert connected
+    assert (await comm.receive_json_from())["type"] == "hello"
+    layer, group = get_channel_layer(), group_name(world.audit.id)
+    [member] = await _members(layer, group)
+
+    await layer.group_discard(group, member)  # what expiry or a Redis restart does
+    missed = await sync_to_async(_post)(world, "Posted while forgotten")
+    assert await comm.receive_nothing(timeout=0.5)  # silent: nothing tells the client
+
+    await comm.send_json_to({"type": "ping"})
+    frames = [await comm.receive_json_from(timeout=5), await comm.receive_json_from(timeout=5)]
+    assert [f["type"] for f in frames] == ["note.created", "pong"]
+    assert frames[0]["note"]["id"] == missed
+    assert frames[1]["seq"] == frames[0]["seq"]
+
+    live = await sync_to_async(_post)(world, "Posted after the ping")
+    frame = await comm.receive_json_from(timeout=5)
+    assert (frame["type"], frame["note"]["id"]) == ("note.created", live)
+    await comm.disconnect()

@@ -295,6 +295,10 @@ async def main_async(args) -> list[LoadResult]:
             )
             result.setup = stack.describe()
             read_log(result, stack.server.log())
+            if args.json:  # keep the server's log beside the figures
+                log_path = args.json.with_name(f"{args.json.stem}-{workers}w.server.log")
+                log_path.parent.mkdir(parents=True, exist_ok=True)
+                log_path.write_text(stack.server.log())
             print(result.table(), flush=True)
             results.append(result)
     return results

@@ -74,3 +74,36 @@ async def test_a_ping_brings_back_a_socket_the_layer_forgot():
     frame = await comm.receive_json_from(timeout=5)
     assert (frame["type"], frame["note"]["id"]) == ("note.created", live)
     await comm.disconnect()
+
+
+async def test_a_replay_and_the_live_stream_never_send_the_same_event_twice(monkeypatch):
+    """An event committed between the replay's reading of the board's seq and its reading of
+    the events must come once: in the replay or live, not both (bench/load.py saw ~100
+    duplicate frames in 10 minutes of 20 notes/s)."""
+    import board.consumers
+
+    world = await sync_to_async(_meeting)()
+    original = board.consumers.events_since
+    raced = []
+
+    def events_since_with_a_write_in_between(*args, **kwargs):
+        if not raced:  # someone posts just as this socket replays
+            raced.append(_post(world, "Posted during the replay"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(board.consumers, "events_since", events_since_with_a_write_in_between)
+    comm = WebsocketCommunicator(
+        application,
+        f"/ws/audits/{world.audit.id}/?token={world.tokens[0]}&since=0",
+        headers=[(b"host", b"127.0.0.1")],
+    )
+    connected, _ = await comm.connect()
+    assert connected
+    frames = []
+    while not await comm.receive_nothing(timeout=0.5):
+        frames.append(await comm.receive_json_from())
+    await comm.disconnect()
+    seqs = [f["seq"] for f in frames if f["type"] != "hello"]
+    assert raced and [f["note"]["id"] for f in frames if f["type"] == "note.created"] == raced
+    assert len(seqs) == len(set(seqs)), f"sent twice: {frames}"
+    assert seqs == sorted(seqs)

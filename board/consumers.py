@@ -18,6 +18,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.http import Http404
 from django.http.request import split_domain_port, validate_host
+from django.utils import timezone
 
 from api.auth import caller_from_token
 from audits.access import session_invitation
@@ -48,6 +49,7 @@ def origin_allowed(origin: str) -> bool:
 class BoardConsumer(AsyncJsonWebsocketConsumer):
     viewer: Viewer | None = None
     last_seq = 0
+    last_hint_at = None  # when this socket last handled a live hint (or caught up)
 
     async def dispatch(self, message):
         """As Channels dispatches, without its close_old_connections() hop to the sync thread
@@ -88,18 +90,35 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         if not await self._layer("group_add"):
             return await self.close(code=1011)  # the client comes back with its `since`
         since = int(since_raw) if since_raw.isdigit() else None
+        self.last_hint_at = timezone.now()
         await self._catch_up(since)
         await self.send_json({"type": "hello", "seq": self.last_seq})
 
     async def _resync(self) -> None:
-        """A client's ping (the browser sends one every 25 s) rejoins the board's group and
-        sends what the database has that this socket has not seen. The layer can forget a
-        socket that is still open: members expire after group_expiry, the in-process layer
-        drops a socket from every group once a message waits 60 s for it (an overloaded
-        server), a Redis restart empties every group (tests/scale/test_resync.py). Without
-        this, such a socket stays open and silent for the rest of the meeting."""
-        if await self._layer("group_add"):
+        """A client's ping (the browser sends one every 25 s) rejoins the board's group and,
+        if this socket has gone deaf, sends what the database has that it has not seen.
+
+        The layer can forget a socket that is still open: members expire after group_expiry,
+        the in-process layer drops a socket from every group once a message waits 60 s for it
+        (an overloaded server), a Redis restart empties every group (tests/scale/
+        test_resync.py). Deaf means an unseen event is newer than the last hint handled here;
+        a socket that is only behind in its queue is left to work through it, so an
+        overloaded server is not handed a database replay per socket on every ping."""
+        if not await self._layer("group_add"):
+            return
+        if await database_sync_to_async(self._missed_since_last_hint)():
             await self._catch_up(self.last_seq)
+
+    def _missed_since_last_hint(self) -> bool:
+        from board.models import Event
+
+        created = (
+            Event.objects.filter(board__audit_id=self.audit_id, seq__gt=self.last_seq)
+            .order_by("seq")
+            .values_list("created", flat=True)
+            .first()
+        )
+        return created is not None and created > self.last_hint_at
 
     async def _layer(self, method: str) -> bool:
         """group_add / group_discard for this socket, tried again after a short pause: when
@@ -206,6 +225,7 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
 
     async def board_event(self, message):
         """A hint from the channel layer. Fill any gap from the database, then forward."""
+        self.last_hint_at = timezone.now()
         seq = message["seq"]
         if seq <= self.last_seq:
             return

@@ -2,8 +2,10 @@
 
 import os
 
+from channels.layers import InMemoryChannelLayer
 from django.conf import settings
 from django.core.checks import Error, Warning, register
+from django.utils.module_loading import import_string
 
 
 def planned_workers() -> int:
@@ -20,8 +22,8 @@ def planned_workers() -> int:
 
 @register()
 def check_channel_layer(app_configs, **kwargs):
-    layer = settings.CHANNEL_LAYERS["default"]["BACKEND"]
-    if not settings.DEBUG and layer.endswith("InMemoryChannelLayer") and planned_workers() > 1:
+    layer = import_string(settings.CHANNEL_LAYERS["default"]["BACKEND"])
+    if not settings.DEBUG and issubclass(layer, InMemoryChannelLayer) and planned_workers() > 1:
         return [
             Error(
                 "Several workers need a shared channel layer.",

@@ -38,6 +38,9 @@ def serve(argv: list[str]) -> int:
         forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ws_max_size=64 * 1024,
         ws_ping_interval=20,
+        # Frames are a few hundred bytes of JSON: compressing each one for each socket cost
+        # more CPU than anything else in a big meeting (docs/benchmarks.md), and saved little.
+        ws_per_message_deflate=False,
         log_level=os.environ.get("LOG_LEVEL", "info").lower(),
     )
     return 0

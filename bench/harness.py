@@ -101,18 +101,6 @@ class RedisServer:
     def url(self) -> str:
         return f"redis://{LOOPBACK}:{self.port}/0"
 
-    # KNOWN BUG, reported: redis-py 8 reads with a 5 s socket_timeout by default, and
-    # channels-redis blocks 5 s in BZPOPMIN waiting for messages, so an idle socket's consumer
-    # crashes with redis TimeoutError (tests/scale/test_faults.py: the idle-socket test).
-    # Until flipchart/settings.py sets the layer's socket_timeout, the rig asks for it in the
-    # URL (redis-py reads it from there), so the other tests each prove one thing.
-    LAYER_QUERY = "?socket_timeout=30"
-
-    @property
-    def layer_url(self) -> str:
-        """The REDIS_URL the rig gives Flipchart servers."""
-        return self.url + self.LAYER_QUERY
-
     def start(self, timeout: float = 15) -> RedisServer:
         if self.proc and self.proc.poll() is None:
             return self
@@ -1035,7 +1023,7 @@ class BenchStack:
             self.server = FlipchartServer(
                 self.dir / "server",
                 url,
-                redis_url=self.redis.layer_url if self.redis else None,
+                redis_url=self.redis.url if self.redis else None,
                 workers=self.workers,
             )
             self.server.migrate()

@@ -50,6 +50,7 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
     viewer: Viewer | None = None
     last_seq = 0
     last_hint_at = None  # when this socket last handled a live hint (or caught up)
+    heard = False  # a live hint arrived since the last ping
 
     async def dispatch(self, message):
         """As Channels dispatches, without its close_old_connections() hop to the sync thread
@@ -98,13 +99,17 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         """A client's ping (the browser sends one every 25 s) rejoins the board's group and,
         if this socket has gone deaf, sends what the database has that it has not seen.
 
-        The layer can forget a socket that is still open: members expire after group_expiry,
-        the in-process layer drops a socket from every group once a message waits 60 s for it
-        (an overloaded server), a Redis restart empties every group (tests/scale/
-        test_resync.py). Deaf means an unseen event is newer than the last hint handled here;
-        a socket that is only behind in its queue is left to work through it, so an
-        overloaded server is not handed a database replay per socket on every ping."""
+        The layer can forget a socket that is still open: the in-process layer drops a socket
+        from every group once a message waits 60 s for it (an overloaded server), and what is
+        published while Redis is away is lost (tests/scale/test_resync.py). Deaf means an
+        unseen event is newer than the last hint handled here; a socket that is only behind in
+        its queue is left to work through it, so an overloaded server is not handed a database
+        replay per socket on every ping. A socket that heard a hint since its last ping is
+        not deaf: no database query then, which in a busy meeting is nearly every ping."""
         if not await self._layer("group_add"):
+            return
+        if self.heard:
+            self.heard = False
             return
         if await database_sync_to_async(self._missed_since_last_hint)():
             await self._catch_up(self.last_seq)
@@ -121,9 +126,9 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         return created is not None and created > self.last_hint_at
 
     async def _layer(self, method: str) -> bool:
-        """group_add / group_discard for this socket, tried again after a short pause: when
-        200 sockets join or drop at once they compete for the layer's connection pool and some
-        calls fail (tests/scale: the disconnect storm). False when it kept failing."""
+        """group_add / group_discard for this socket, tried again after a short pause: the
+        first socket of a board on a worker subscribes in Redis, which may be briefly away.
+        False when it kept failing."""
         for attempt in range(LAYER_ATTEMPTS):
             try:
                 await getattr(self.channel_layer, method)(self.group, self.channel_name)
@@ -185,7 +190,6 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if self.viewer is None:
             return
-        # If this keeps failing, the layer expires the member itself (group_expiry).
         await self._layer("group_discard")
 
     async def receive_json(self, content, **kwargs):
@@ -223,9 +227,15 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         except ValueError:
             await self.send_json({"type": "error", "detail": "Send JSON."})
 
+    async def layer_restored(self, message):
+        """Redis came back after an outage (flipchart.layers): send what went unheard."""
+        if self.viewer is not None:
+            await self._catch_up(self.last_seq)
+
     async def board_event(self, message):
         """A hint from the channel layer. Fill any gap from the database, then forward."""
         self.last_hint_at = timezone.now()
+        self.heard = True
         seq = message["seq"]
         if seq <= self.last_seq:
             return

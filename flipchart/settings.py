@@ -134,29 +134,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Channels and cache -----------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    # Pub/sub: a board's note is published once and each worker hands it to its own sockets.
+    # The list-based RedisChannelLayer stored one copy per socket and popped them one at a time:
+    # at 20 notes/s to 200 sockets, two workers fell seconds behind (docs/benchmarks.md). Group
+    # membership stays in each worker, so a disconnect storm cannot leave members in Redis.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                # redis-py allows 100 connections per pool by default and then fails at once
-                # (not waits): a 200-phone meeting reconnecting together needs more.
-                "hosts": [
-                    {
-                        "address": REDIS_URL,
-                        "max_connections": env_int("REDIS_MAX_CONNECTIONS", 1000),
-                    }
-                ],
-                "capacity": 1000,
-                # Stale members left by a disconnect storm expire after this (RELIABILITY §2.1).
-                "group_expiry": env_int("CHANNELS_GROUP_EXPIRY", 4 * 3600),
-            },
+            "BACKEND": "flipchart.layers.RedisLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL}]},
         }
     }
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "flipchart.layers.LocalChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Authentication ---------------------------------------------------------------------

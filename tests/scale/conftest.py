@@ -138,7 +138,7 @@ class Stack:
         server = FlipchartServer(
             self.tmp / f"server{self.n}",
             database_url,
-            redis_url=redis.layer_url if redis else None,
+            redis_url=redis.url if redis else None,
             workers=workers,
             env=env,
         )

@@ -36,6 +36,11 @@ CLOSE_BAD_ORIGIN = 4003
 CLOSE_TOO_FAST = 4429
 MAX_MESSAGES_PER_10S = 50
 LAYER_ATTEMPTS = 4
+# Hints from different requests (or workers) can overtake each other by a few milliseconds. One
+# that arrives early waits this long for those before it before the socket asks the database:
+# going to the database at once meant a query per socket per overtaking, and with two workers
+# on PostgreSQL deliveries fell minutes behind (docs/benchmarks.md).
+GAP_WAIT = 0.3
 
 
 def origin_allowed(origin: str) -> bool:
@@ -51,6 +56,7 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
     last_seq = 0
     last_hint_at = None  # when this socket last handled a live hint (or caught up)
     heard = False  # a live hint arrived since the last ping
+    gap_task: asyncio.Task | None = None
 
     async def dispatch(self, message):
         """As Channels dispatches, without its close_old_connections() hop to the sync thread
@@ -87,6 +93,8 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         self.viewer = viewer
         self.group = group_name(self.audit_id)
         self.window_start, self.window_count = time.monotonic(), 0
+        self.order = asyncio.Lock()  # live hints and replays go out one at a time, in order
+        self.early: dict[int, dict] = {}  # hints waiting for the ones before them
         # Join first, then replay from the database: nothing falls between the two.
         if not await self._layer("group_add"):
             return await self.close(code=1011)  # the client comes back with its `since`
@@ -112,7 +120,7 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             self.heard = False
             return
         if await database_sync_to_async(self._missed_since_last_hint)():
-            await self._catch_up(self.last_seq)
+            await self._replay(self.last_seq)
 
     def _missed_since_last_hint(self) -> bool:
         from board.models import Event
@@ -190,6 +198,8 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if self.viewer is None:
             return
+        if self.gap_task is not None:
+            self.gap_task.cancel()
         await self._layer("group_discard")
 
     async def receive_json(self, content, **kwargs):
@@ -208,7 +218,7 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             if not isinstance(since, int) or since < 0:
                 await self.send_json({"type": "error", "detail": "resync needs since ≥ 0"})
                 return
-            await self._catch_up(since)
+            await self._replay(since)
             await self.send_json({"type": "resynced", "seq": self.last_seq})
         else:
             await self.send_json(
@@ -230,20 +240,48 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
     async def layer_restored(self, message):
         """Redis came back after an outage (flipchart.layers): send what went unheard."""
         if self.viewer is not None:
-            await self._catch_up(self.last_seq)
+            await self._replay(self.last_seq)
 
     async def board_event(self, message):
-        """A hint from the channel layer. Fill any gap from the database, then forward."""
+        """A hint from the channel layer: forward it in order. One that overtook another waits
+        GAP_WAIT for it; if it does not come, the database fills the gap."""
         self.last_hint_at = timezone.now()
         self.heard = True
-        seq = message["seq"]
-        if seq <= self.last_seq:
-            return
-        if seq > self.last_seq + 1:
-            await self._catch_up(self.last_seq, seq - 1)
-        self.last_seq = seq
+        async with self.order:
+            seq = message["seq"]
+            if seq <= self.last_seq:
+                return
+            self.early[seq] = message
+            await self._forward_in_order()
+            if self.early and self.gap_task is None:
+                self.gap_task = asyncio.create_task(self._fill_gap_later())
+
+    async def _forward_in_order(self) -> None:
+        while (message := self.early.pop(self.last_seq + 1, None)) is not None:
+            self.last_seq = message["seq"]
+            await self._forward(message)
+        self.early = {seq: m for seq, m in self.early.items() if seq > self.last_seq}
+
+    async def _fill_gap_later(self) -> None:
+        await asyncio.sleep(GAP_WAIT)
+        async with self.order:
+            self.gap_task = None
+            if not self.early:
+                return
+            await self._catch_up(self.last_seq, min(self.early) - 1)
+            await self._forward_in_order()
+            if self.early:
+                self.gap_task = asyncio.create_task(self._fill_gap_later())
+
+    async def _replay(self, since: int) -> None:
+        """Send what the database has after `since`, then any hints that were waiting."""
+        async with self.order:
+            await self._catch_up(since)
+            await self._forward_in_order()
+
+    async def _forward(self, message: dict) -> None:
         event = {
-            "seq": seq,
+            "seq": message["seq"],
             "type": message["event_type"],
             "revealed": message["revealed"],
             "note": message["note"],

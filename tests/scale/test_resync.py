@@ -108,3 +108,55 @@ async def test_a_replay_and_the_live_stream_never_send_the_same_event_twice(monk
     assert raced and [f["note"]["id"] for f in frames if f["type"] == "note.created"] == raced
     assert len(seqs) == len(set(seqs)), f"sent twice: {frames}"
     assert seqs == sorted(seqs)
+
+
+async def _held_hints(monkeypatch, world) -> tuple:
+    """A socket, two notes posted, and their hints held back from the layer."""
+    import board.consumers
+    import board.events
+
+    held, replays = [], []
+    monkeypatch.setattr(board.events, "broadcast", lambda _audit, message: held.append(message))
+    original = board.consumers.events_since
+
+    def counted(*args, **kwargs):
+        replays.append(args[2:])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(board.consumers, "events_since", counted)
+    comm = WebsocketCommunicator(
+        application,
+        f"/ws/audits/{world.audit.id}/?token={world.tokens[0]}",
+        headers=[(b"host", b"127.0.0.1")],
+    )
+    connected, _ = await comm.connect()
+    assert connected
+    assert (await comm.receive_json_from())["type"] == "hello"
+    ids = [await sync_to_async(_post)(world, text) for text in ("First", "Second")]
+    assert [m["seq"] for m in held] == [held[0]["seq"], held[0]["seq"] + 1]
+    return comm, held, ids, replays
+
+
+async def test_hints_that_overtake_each_other_go_out_in_order_without_a_replay(monkeypatch):
+    """Two requests (or two workers) can broadcast in the opposite order to their commits."""
+    world = await sync_to_async(_meeting)()
+    comm, held, ids, replays = await _held_hints(monkeypatch, world)
+    layer, group = get_channel_layer(), group_name(world.audit.id)
+    await layer.group_send(group, held[1])
+    assert await comm.receive_nothing(timeout=0.1)  # the second waits for the first
+    await layer.group_send(group, held[0])
+    frames = [await comm.receive_json_from(timeout=2) for _ in range(2)]
+    assert [f["note"]["id"] for f in frames] == ids
+    assert not replays  # no database query for the overtaking
+    await comm.disconnect()
+
+
+async def test_a_hint_that_never_comes_is_fetched_from_the_database(monkeypatch):
+    world = await sync_to_async(_meeting)()
+    comm, held, ids, replays = await _held_hints(monkeypatch, world)
+    await get_channel_layer().group_send(group_name(world.audit.id), held[1])  # first is lost
+    frames = [await comm.receive_json_from(timeout=2) for _ in range(2)]
+    assert [f["note"]["id"] for f in frames] == ids
+    assert replays == [(held[0]["seq"] - 1, held[0]["seq"])]  # just the missing one
+    assert await comm.receive_nothing(timeout=0.5)
+    await comm.disconnect()

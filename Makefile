@@ -45,7 +45,7 @@ test-postgres: setup system-deps ## the suite on PostgreSQL + Redis (not the bro
 test-scale: setup system-deps ## only the multi-process tests (tests/scale)
 	$(BIN)/pytest tests/scale $(PYTEST_ARGS)
 
-bench: setup system-deps ## every benchmark at full size (about 30 minutes); see docs/benchmarks.md
+bench: setup system-deps ## every benchmark at full size (about 90 minutes); see docs/benchmarks.md
 	$(BIN)/python bench/run_all.py
 
 bench-quick: setup system-deps ## every benchmark, small and short (a few minutes)

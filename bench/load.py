@@ -2,12 +2,15 @@
 
 N sockets (default 200) watch the board, notes arrive at a steady rate (default 20/s, posted over
 HTTP by participants), and W concurrent HTTP writers (default 4) answer the questionnaire with
-PUT /api/v1/me/answers as fast as they can (or --writer-rate per second each). Reports the
+PUT /api/v1/me/answers, each saving the whole questionnaire twice a second (--writer-rate; the
+browser autosaves 300 ms after a change, so this is a teacher clicking through as fast as they
+can; 0 = flat out, which only measures how much CPU the writers can take). Reports the
 "database is locked" count (server log), 5xx count, API latency (p50/p95/max) per endpoint,
 and fan-out: post-to-delivery latency on every socket and deliveries lost.
 
 Run:  .venv/bin/python bench/load.py                      # 10 minutes, SQLite, 1 worker
       .venv/bin/python bench/load.py --duration 60 --postgres --workers 2
+      .venv/bin/python bench/load.py --duration 120 --sockets 50,200,500 --workers 1,2
 tests/scale/test_load.py runs the same code for 8 seconds.
 """
 
@@ -276,45 +279,71 @@ def read_log(result: LoadResult, log_text: str) -> None:
 async def main_async(args) -> list[LoadResult]:
     results = []
     for workers in args.workers:
-        with BenchStack(workers=workers, redis=args.redis, postgres=args.postgres) as stack:
-            participants = max(args.sockets, args.writers + 8, 10)
-            meeting = await seed_meeting(stack.server.url, stack.leader_token, participants)
-            print(f"== {stack.describe()}: {args.duration:.0f} s", flush=True)
-            result = await run_load(
-                stack.server.url,
-                stack.server.ws_url,
-                meeting,
-                sockets=args.sockets,
-                note_rate=args.rate,
-                writers=args.writers,
-                writer_rate=args.writer_rate,
-                duration=args.duration,
-                settle=args.settle,
-                progress=True,
-                deflate=not args.no_deflate,
-            )
-            result.setup = stack.describe()
-            read_log(result, stack.server.log())
-            if args.json:  # keep the server's log beside the figures
-                log_path = args.json.with_name(f"{args.json.stem}-{workers}w.server.log")
-                log_path.parent.mkdir(parents=True, exist_ok=True)
-                log_path.write_text(stack.server.log())
-            print(result.table(), flush=True)
-            results.append(result)
+        for sockets in args.sockets:
+            with BenchStack(workers=workers, redis=args.redis, postgres=args.postgres) as stack:
+                participants = max(sockets, args.writers + 8, 10)
+                meeting = await seed_meeting(stack.server.url, stack.leader_token, participants)
+                title = f"{stack.describe()}, {sockets} sockets: {args.duration:.0f} s"
+                print(f"== {title}", flush=True)
+                result = await run_load(
+                    stack.server.url,
+                    stack.server.ws_url,
+                    meeting,
+                    sockets=sockets,
+                    note_rate=args.rate,
+                    writers=args.writers,
+                    writer_rate=args.writer_rate,
+                    duration=args.duration,
+                    settle=args.settle,
+                    progress=True,
+                    deflate=not args.no_deflate,
+                )
+                result.setup = stack.describe()
+                read_log(result, stack.server.log())
+                if args.json:  # keep the server's log beside the figures
+                    log_path = args.json.with_name(
+                        f"{args.json.stem}-{workers}w-{sockets}s.server.log"
+                    )
+                    log_path.parent.mkdir(parents=True, exist_ok=True)
+                    log_path.write_text(stack.server.log())
+                print(result.table(), flush=True)
+                results.append(result)
     return results
+
+
+def summary(results: list[LoadResult]) -> str:
+    """One Markdown row per run, as docs/benchmarks.md shows them."""
+    head = (
+        "| setup | sockets | s | notes / answer sets | locked | 5xx | POST note p95 | "
+        "PUT answers p95 | post->socket p50 / p95 / p99 | deliveries | lost |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    )
+    rows = []
+    for r in results:
+        api = {k: v["p95"] for k, v in r.api_ms.items()}
+        d = r.delivery_ms
+        rows.append(
+            f"| {r.setup} | {r.sockets} | {r.duration:.0f} | {r.notes_posted:,} / "
+            f"{r.answers_sent:,} | {r.database_locked} | {r.server_errors} | "
+            f"{api.get('POST notes', float('nan')):.0f} ms | "
+            f"{api.get('PUT me/answers', float('nan')):.0f} ms | "
+            f"{d.get('p50', 0):.0f} / {d.get('p95', 0):.0f} / {d.get('p99', 0):.0f} ms | "
+            f"{r.deliveries:,} of {r.deliveries_expected:,} | {r.lost} |"
+        )
+    return "\n".join([head, *rows])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=600, help="seconds (default 600)")
-    parser.add_argument("--sockets", type=int, default=200)
+    parser.add_argument("--sockets", type=lambda s: [int(x) for x in s.split(",")], default=[200])
     parser.add_argument("--rate", type=float, default=20, help="notes per second")
     parser.add_argument("--writers", type=int, default=4)
     parser.add_argument(
         "--writer-rate",
         type=float,
-        default=0,
-        help="answer sets per second per writer (0: flat out)",
+        default=2,
+        help="answer sets per second per writer (default 2; 0: flat out)",
     )
     parser.add_argument(
         "--settle", type=float, default=120, help="seconds to wait for a backlog to drain"
@@ -330,6 +359,7 @@ def main() -> int:
     loop = install_uvloop()
     print(f"machine: {machine()}  clients on {loop}", flush=True)
     results = asyncio.run(main_async(args))
+    print(summary(results), flush=True)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(

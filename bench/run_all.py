@@ -2,8 +2,9 @@
 
 Full: fan-out for 50, 200 and 500 sockets with 1 and 2 workers (SQLite, and PostgreSQL with
 2 workers), each beside the bare-websockets baseline; the 10-minute meeting load on SQLite
-(1 worker) and on PostgreSQL (2 workers); then the other bench/bench_*.py scripts. About an
-hour on a 2-core machine. --quick: small sizes, seconds per run, a few minutes in all.
+(1 worker) and on PostgreSQL (2 workers); the same load for 2 minutes at 50, 200 and 500
+sockets with 1 and 2 workers on each database; then the other bench/bench_*.py scripts. About
+an hour and a half on a 2-core machine. --quick: small sizes, seconds per run, a few minutes in all.
 JSON results go to bench/results/ (not committed); docs/benchmarks.md holds the recorded ones.
 """
 
@@ -47,6 +48,10 @@ def main() -> int:
             ("load.py", "--duration", "600", "--json", f"{out}/load-sqlite.json"),
             ("load.py", "--duration", "600", "--postgres", "--workers", "2",
              "--json", f"{out}/load-postgres.json"),
+            ("load.py", "--duration", "120", "--sockets", "50,200,500", "--workers", "1,2",
+             "--json", f"{out}/load-grid-sqlite.json"),
+            ("load.py", "--duration", "120", "--sockets", "50,200,500", "--workers", "1,2",
+             "--postgres", "--json", f"{out}/load-grid-postgres.json"),
         ]  # fmt: skip
     others = sorted(p.name for p in HERE.glob("bench_*.py"))
     for name in others:

@@ -41,6 +41,17 @@ def _post(world, text: str) -> int:
     return response.json()["id"]
 
 
+async def _socket(world, query: str = "") -> WebsocketCommunicator:
+    comm = WebsocketCommunicator(
+        application,
+        f"/ws/audits/{world.audit.id}/?token={world.tokens[0]}{query}",
+        headers=[(b"host", b"127.0.0.1")],
+    )
+    connected, _ = await comm.connect()
+    assert connected
+    return comm
+
+
 async def _members(layer, group: str) -> list[str]:
     """This process's sockets in the group (both layers keep membership in the process)."""
     if hasattr(layer, "_get_group_channel_name"):  # Redis pub/sub: keyed by its channel
@@ -50,13 +61,7 @@ async def _members(layer, group: str) -> list[str]:
 
 async def test_a_ping_brings_back_a_socket_the_layer_forgot():
     world = await sync_to_async(_meeting)()
-    comm = WebsocketCommunicator(
-        application,
-        f"/ws/audits/{world.audit.id}/?token={world.tokens[0]}",
-        headers=[(b"host", b"127.0.0.1")],
-    )
-    connected, _ = await comm.connect()
-    assert connected
+    comm = await _socket(world)
     assert (await comm.receive_json_from())["type"] == "hello"
     layer, group = get_channel_layer(), group_name(world.audit.id)
     [member] = await _members(layer, group)
@@ -93,13 +98,7 @@ async def test_a_replay_and_the_live_stream_never_send_the_same_event_twice(monk
         return original(*args, **kwargs)
 
     monkeypatch.setattr(board.consumers, "events_since", events_since_with_a_write_in_between)
-    comm = WebsocketCommunicator(
-        application,
-        f"/ws/audits/{world.audit.id}/?token={world.tokens[0]}&since=0",
-        headers=[(b"host", b"127.0.0.1")],
-    )
-    connected, _ = await comm.connect()
-    assert connected
+    comm = await _socket(world, "&since=0")
     frames = []
     while not await comm.receive_nothing(timeout=0.5):
         frames.append(await comm.receive_json_from())
@@ -124,13 +123,7 @@ async def _held_hints(monkeypatch, world) -> tuple:
         return original(*args, **kwargs)
 
     monkeypatch.setattr(board.consumers, "events_since", counted)
-    comm = WebsocketCommunicator(
-        application,
-        f"/ws/audits/{world.audit.id}/?token={world.tokens[0]}",
-        headers=[(b"host", b"127.0.0.1")],
-    )
-    connected, _ = await comm.connect()
-    assert connected
+    comm = await _socket(world)
     assert (await comm.receive_json_from())["type"] == "hello"
     ids = [await sync_to_async(_post)(world, text) for text in ("First", "Second")]
     assert [m["seq"] for m in held] == [held[0]["seq"], held[0]["seq"] + 1]

@@ -117,6 +117,14 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = dict(_SQLITE_OPTIONS)
+    elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A pool per worker: without it every request and every socket's catch-up opened a new
+        # connection, and a busy board fell seconds behind (docs/benchmarks.md).
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 2,
+            "max_size": env_int("DATABASE_POOL_SIZE", 20),
+            "timeout": 20,
+        }
 else:
     DATABASES = {
         "default": {

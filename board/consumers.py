@@ -18,7 +18,6 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.http import Http404
 from django.http.request import split_domain_port, validate_host
-from django.utils import timezone
 
 from api.auth import caller_from_token
 from audits.access import session_invitation
@@ -54,8 +53,7 @@ def origin_allowed(origin: str) -> bool:
 class BoardConsumer(AsyncJsonWebsocketConsumer):
     viewer: Viewer | None = None
     last_seq = 0
-    last_hint_at = None  # when this socket last handled a live hint (or caught up)
-    heard = False  # a live hint arrived since the last ping
+    heard = False  # a live hint was handled since the last ping
     gap_task: asyncio.Task | None = None
 
     async def dispatch(self, message):
@@ -99,39 +97,26 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         if not await self._layer("group_add"):
             return await self.close(code=1011)  # the client comes back with its `since`
         since = int(since_raw) if since_raw.isdigit() else None
-        self.last_hint_at = timezone.now()
         await self._catch_up(since)
         await self.send_json({"type": "hello", "seq": self.last_seq})
 
     async def _resync(self) -> None:
         """A client's ping (the browser sends one every 25 s) rejoins the board's group and,
-        if this socket has gone deaf, sends what the database has that it has not seen.
+        if this socket handled no hint since the last ping, sends what the database has that
+        it has not seen.
 
         The layer can forget a socket that is still open: the in-process layer drops a socket
         from every group once a message waits 60 s for it (an overloaded server), and what is
-        published while Redis is away is lost (tests/scale/test_resync.py). Deaf means an
-        unseen event is newer than the last hint handled here; a socket that is only behind in
-        its queue is left to work through it, so an overloaded server is not handed a database
-        replay per socket on every ping. A socket that heard a hint since its last ping is
-        not deaf: no database query then, which in a busy meeting is nearly every ping."""
+        published while Redis is away is lost (tests/scale/test_resync.py). A socket that is
+        handling hints is hearing the board, even if behind: no database query then, which in
+        a busy meeting is nearly every ping, so an overloaded server is not handed a replay
+        per socket."""
         if not await self._layer("group_add"):
             return
         if self.heard:
             self.heard = False
-            return
-        if await database_sync_to_async(self._missed_since_last_hint)():
+        else:
             await self._replay(self.last_seq)
-
-    def _missed_since_last_hint(self) -> bool:
-        from board.models import Event
-
-        created = (
-            Event.objects.filter(board__audit_id=self.audit_id, seq__gt=self.last_seq)
-            .order_by("seq")
-            .values_list("created", flat=True)
-            .first()
-        )
-        return created is not None and created > self.last_hint_at
 
     async def _layer(self, method: str) -> bool:
         """group_add / group_discard for this socket, tried again after a short pause: the
@@ -245,7 +230,6 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
     async def board_event(self, message):
         """A hint from the channel layer: forward it in order. One that overtook another waits
         GAP_WAIT for it; if it does not come, the database fills the gap."""
-        self.last_hint_at = timezone.now()
         self.heard = True
         async with self.order:
             seq = message["seq"]

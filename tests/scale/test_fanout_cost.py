@@ -7,45 +7,19 @@ from __future__ import annotations
 
 import pytest
 from asgiref.sync import SyncToAsync, sync_to_async
-from channels.testing import WebsocketCommunicator
 
-from flipchart.asgi import application
+from tests.scale.board_sockets import open_socket, post_note, revealed_meeting
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 SOCKETS = 20
 
 
-def _meeting():
-    from board.notes import board_for, change_board
-    from tests.conftest import make_world
-
-    world = make_world(anonymous=True, members=SOCKETS)
-    change_board(board_for(world.audit), phase="reveal")
-    return world
-
-
-def _post(world, token: str) -> None:
-    from tests.conftest import ApiClient
-
-    response = ApiClient(token).post(
-        f"/api/v1/audits/{world.audit.id}/notes",
-        {"chart": "strength", "text": "Shared questioning", "client_id": "cost-1"},
-    )
-    assert response.status_code == 201
-
-
 async def test_one_event_to_many_sockets_does_not_hop_threads_per_socket(monkeypatch):
-    world = await sync_to_async(_meeting)()
+    world = await sync_to_async(revealed_meeting)(SOCKETS)
     sockets = []
     for token in world.tokens:
-        comm = WebsocketCommunicator(
-            application,
-            f"/ws/audits/{world.audit.id}/?token={token}",
-            headers=[(b"host", b"127.0.0.1")],
-        )
-        connected, _ = await comm.connect()
-        assert connected
+        comm = await open_socket(world, token)
         assert (await comm.receive_json_from())["type"] == "hello"
         sockets.append(comm)
 
@@ -57,7 +31,7 @@ async def test_one_event_to_many_sockets_does_not_hop_threads_per_socket(monkeyp
         return await original(self, *args, **kwargs)
 
     monkeypatch.setattr(SyncToAsync, "__call__", counted)
-    await sync_to_async(_post)(world, world.tokens[0])  # one hop: the post itself
+    await sync_to_async(post_note)(world, world.tokens[0], "Shared questioning")  # one hop
     for comm in sockets:
         frame = await comm.receive_json_from(timeout=5)
         assert frame["type"] == "note.created"

@@ -16,40 +16,21 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 
 from board.events import group_name
-from flipchart.asgi import application
+from tests.scale.board_sockets import open_socket, post_note, revealed_meeting
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
 def _meeting():
-    from board.notes import board_for, change_board
-    from tests.conftest import make_world
-
-    world = make_world(anonymous=True, members=2)
-    change_board(board_for(world.audit), phase="reveal")
-    return world
+    return revealed_meeting(members=2)
 
 
 def _post(world, text: str) -> int:
-    from tests.conftest import ApiClient
-
-    response = ApiClient(world.tokens[1]).post(
-        f"/api/v1/audits/{world.audit.id}/notes",
-        {"chart": "strength", "text": text, "client_id": text},
-    )
-    assert response.status_code == 201
-    return response.json()["id"]
+    return post_note(world, world.tokens[1], text)
 
 
 async def _socket(world, query: str = "") -> WebsocketCommunicator:
-    comm = WebsocketCommunicator(
-        application,
-        f"/ws/audits/{world.audit.id}/?token={world.tokens[0]}{query}",
-        headers=[(b"host", b"127.0.0.1")],
-    )
-    connected, _ = await comm.connect()
-    assert connected
-    return comm
+    return await open_socket(world, world.tokens[0], query)
 
 
 async def _members(layer, group: str) -> list[str]:
